@@ -1,0 +1,4 @@
+"""Public URLs of the campaign app."""
+
+app_name = "campaign"
+urlpatterns: list = []

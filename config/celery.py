@@ -1,0 +1,39 @@
+"""The Celery application.
+
+Settings come from Django settings under the ``CELERY_`` namespace; tasks are
+discovered from each app's ``tasks.py``. The beat schedule is defined here, in
+code, and exactly one beat process runs it (``make beat`` / the Procfile).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = Celery("campaign")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Each entry: a thin task that takes no arguments and sweeps the database for
+# due work, so a missed tick is caught up by the next one.
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "home.tasks.heartbeat_record", "schedule": 60.0},
+    "publish-scheduled-pages": {
+        "task": "home.tasks.scheduled_pages_publish",
+        "schedule": 60.0,
+    },
+}
+BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)
+
+
+@app.task(name="config.run_django_task", acks_late=True)
+def run_django_task(task_path: str, args: list, kwargs: dict) -> None:
+    """Execute a Django-tasks task (see config.tasks_backend) on a worker."""
+    from django.utils.module_loading import import_string
+
+    task = import_string(task_path)
+    task.call(*args, **kwargs)

@@ -1,0 +1,4 @@
+"""Public URLs of the fundraising app."""
+
+app_name = "fundraising"
+urlpatterns: list = []

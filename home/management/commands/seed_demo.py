@@ -1,0 +1,22 @@
+"""Seed the demo site. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+# Each seeder is idempotent and takes a ``log`` callable; later layers may rely
+# on earlier ones (the campaign page needs the home page and the appeal).
+SEEDERS = [
+    "home.seed.seed_home",
+    "home.seed.seed_admin",
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo content and the demo admin account."
+
+    def handle(self, *args, **options) -> None:
+        for path in SEEDERS:
+            import_string(path)(log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))

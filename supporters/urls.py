@@ -1,0 +1,4 @@
+"""Public URLs of the supporters app."""
+
+app_name = "supporters"
+urlpatterns: list = []
