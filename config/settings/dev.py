@@ -6,6 +6,9 @@ from .base import SECRET_KEY, env_bool
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
 INTERNAL_IPS = ["127.0.0.1"]
+# The demo admin can sign in with the printed password alone; set
+# ADMIN_2FA_REQUIRED=true to try the two-factor set-up locally.
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", False)
 # Static files straight from the source folders, without collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -47,4 +47,12 @@ CSRF_COOKIE_HTTPONLY = True
 if SENTRY_DSN:
     import sentry_sdk
 
-    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0)
+    from config.logging import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        traces_sample_rate=0,
+        before_send=sentry_before_send,
+        max_request_body_size="never",
+    )

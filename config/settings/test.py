@@ -34,4 +34,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests log in with client.login()/force_login(); the tests of two-factor and
+# login throttling switch these back on (tests/home/test_staff_security.py).
+ADMIN_2FA_REQUIRED = False
+AXES_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,153 @@
+"""Staff accounts: two-factor for every admin user, throttled logins,
+strong passwords, and logs that never carry personal data."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from config.logging import PersonalDataFilter, mask_text
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def staff(settings):
+    settings.ADMIN_2FA_REQUIRED = True
+    return get_user_model().objects.create_user(
+        username="editor",
+        email="editor@example.org",
+        password=PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def test_admin_user_without_a_device_is_sent_to_set_one_up(client, staff):
+    client.force_login(staff)
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/2fa/setup/?next=/admin/pages/")
+
+
+def test_no_admin_page_answers_before_the_second_factor(client, staff):
+    client.force_login(staff)
+    for url in ["/admin/", "/admin/pages/", "/admin/users/", "/admin/snippets/"]:
+        assert client.get(url).status_code == 302, url
+
+
+def test_setting_up_an_authenticator_opens_the_admin(client, staff):
+    client.force_login(staff)
+    page = client.get("/admin/2fa/setup/?next=/admin/pages/")
+    assert page.status_code == 200
+    assert b"<svg" in page.content  # the QR code, drawn locally
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+
+    response = client.post(
+        "/admin/2fa/setup/", {"token": current_code(device), "next": "/admin/pages/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/pages/"
+    assert TOTPDevice.objects.get(user=staff).confirmed
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_wrong_code_keeps_the_admin_closed(client, staff):
+    client.force_login(staff)
+    client.get("/admin/2fa/setup/")
+    response = client.post("/admin/2fa/setup/", {"token": "000000"})
+    assert response.status_code == 200
+    assert b"did not match" in response.content
+    assert client.get("/admin/").status_code == 302
+
+
+def test_user_with_a_device_must_enter_a_code_each_session(client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response["Location"].startswith("/admin/2fa/verify/")
+    assert client.post("/admin/2fa/verify/", {"token": "12ab"}).status_code == 200
+    response = client.post("/admin/2fa/verify/", {"token": current_code(device)})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_next_cannot_redirect_off_site(client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    response = client.post(
+        "/admin/2fa/verify/",
+        {"token": current_code(device), "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/admin/"
+
+
+def test_repeated_wrong_passwords_lock_the_login(client, staff, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert b"Too many sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_correct_password_signs_in_while_under_the_limit(client, staff, settings):
+    settings.AXES_ENABLED = True
+    client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+@pytest.mark.parametrize("password", ["short1!", "password123456", "12345678901234"])
+def test_weak_staff_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_production_hashes_passwords_with_argon2(settings):
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    hashed = make_password(PASSWORD, hasher="argon2")
+    assert hashed.startswith("argon2$")
+
+
+def test_logs_mask_email_addresses_and_tokens():
+    record = logging.makeLogRecord(
+        {
+            "msg": "Sent receipt to %s with link %s",
+            "args": (
+                "jane.doe@example.org",
+                "eyJzdXBwb3J0ZXIiOjF9:1vQx2c:abcdefghijklmnopqrstuv",
+            ),
+            "email": "jane.doe@example.org",
+            "first_name": "Jane",
+        }
+    )
+    PersonalDataFilter().filter(record)
+    assert (
+        record.getMessage() == "Sent receipt to j***@example.org with link [redacted]"
+    )
+    assert record.email == "[redacted]"
+    assert record.first_name == "[redacted]"
+    assert mask_text("key sk_live_abc123DEF") == "key [redacted]"
