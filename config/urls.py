@@ -1,11 +1,11 @@
 """URL routing. Each app owns its URLs; Wagtail serves every other path."""
 
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import two_factor
@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", home_views.health, name="health"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("home.urls")),
     path("", include("campaign.urls")),
     path("", include("fundraising.urls")),
     path("", include("supporters.urls")),

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

@@ -1,20 +1,104 @@
-"""The site shell: the home page and operational records."""
+"""The site shell: home page, standard pages, site settings, heartbeats."""
+
+from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from campaign.blocks import BodyBlock, https_only
+from campaign.models.mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
+
+LATEST_UPDATES_ON_HOME = 3
 
 
-class HomePage(Page):
-    """The site root. Later issues add the hero, campaign and calls to action."""
+class HomePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+    """The site root: hero, featured campaign, latest updates, calls to action."""
 
+    hero_headline = models.CharField(
+        max_length=160, blank=True, help_text="Large text at the top. Empty: the title."
+    )
     intro = models.TextField(blank=True, max_length=500)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        "Hero image alternative text", max_length=250, blank=True
+    )
+    featured_campaign = models.ForeignKey(
+        "campaign.CampaignPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_headline"),
+                FieldPanel("intro"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+            ],
+            heading="Hero",
+        ),
+        PageChooserPanel("featured_campaign", "campaign.CampaignPage"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "campaign.CampaignPage",
+        "campaign.UpdateIndexPage",
+        "campaign.BriefingsPage",
+        "home.StandardPage",
+    ]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {"hero_image_alt": "Add alternative text describing the image."}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from campaign.selectors import latest_updates
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_updates"] = latest_updates(limit=LATEST_UPDATES_ON_HOME)
+        return context
+
+
+class StandardPage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+    """About, privacy notice, contact: a title, an intro and a body."""
+
+    intro = models.TextField(blank=True, max_length=500)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = "standard page"
 
 
 class WorkerHeartbeat(models.Model):
@@ -30,6 +114,10 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+def _profile_url(label: str):
+    return models.URLField(f"{label} profile", blank=True, validators=[https_only])
 
 
 @register_setting(icon="site")
@@ -50,13 +138,83 @@ class SiteSettings(BaseSiteSetting):
         help_text="Registered charity or company number, shown in the footer.",
     )
     contact_email = models.EmailField(blank=True)
+    privacy_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Linked from the footer and from every form.",
+    )
+    default_crowdjustice_url = models.URLField(
+        "Default CrowdJustice page",
+        blank=True,
+        validators=[https_only],
+        help_text="Used by campaign pages that do not set their own (https).",
+    )
+    footer_text = models.TextField(blank=True, max_length=600)
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page without its own image is shared.",
+    )
+    bluesky_url = _profile_url("Bluesky")
+    mastodon_url = _profile_url("Mastodon")
+    x_url = _profile_url("X")
+    facebook_url = _profile_url("Facebook")
+    instagram_url = _profile_url("Instagram")
+    youtube_url = _profile_url("YouTube")
 
     panels = [
-        FieldPanel("organisation_name"),
-        FieldPanel("is_registered_charity"),
-        FieldPanel("registration_number"),
-        FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("is_registered_charity"),
+                FieldPanel("registration_number"),
+                FieldPanel("contact_email"),
+            ],
+            heading="Organisation",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("privacy_notice"),
+                FieldPanel("footer_text"),
+                FieldPanel("default_share_image"),
+                FieldPanel("default_crowdjustice_url"),
+            ],
+            heading="Site",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("bluesky_url"),
+                FieldPanel("mastodon_url"),
+                FieldPanel("x_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading="Social profiles",
+        ),
     ]
 
     class Meta:
         verbose_name = "Organisation"
+
+    SOCIAL_FIELDS = (
+        ("Bluesky", "bluesky_url"),
+        ("Mastodon", "mastodon_url"),
+        ("X", "x_url"),
+        ("Facebook", "facebook_url"),
+        ("Instagram", "instagram_url"),
+        ("YouTube", "youtube_url"),
+    )
+
+    def social_profiles(self) -> list[tuple[str, str]]:
+        return [
+            (label, getattr(self, field))
+            for label, field in self.SOCIAL_FIELDS
+            if getattr(self, field)
+        ]

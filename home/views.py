@@ -1,12 +1,20 @@
-"""Operational endpoints of the site shell."""
+"""Views of the site shell: health, search, robots.txt."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
+from .middleware import public_cacheable
 from .models import WorkerHeartbeat
 
 
@@ -25,3 +33,58 @@ def health(request):
         else None
     )
     return JsonResponse({"database": "ok", "worker_seconds_since_seen": worker_age})
+
+
+SEARCH_MAX_LENGTH = 200
+SEARCH_RESULTS_PER_PAGE = 10
+
+
+def _clean_query(raw: str) -> str:
+    """A query the search backend can always take: no NULs or control
+    characters (PostgreSQL refuses NUL), whitespace collapsed, length capped."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    return " ".join(printable.split())[:SEARCH_MAX_LENGTH]
+
+
+@public_cacheable
+def search(request):
+    """Site search over campaigns, updates and standard pages, paginated."""
+    from campaign.models import CampaignPage, UpdatePage
+
+    from .models import StandardPage
+
+    query = _clean_query(request.GET.get("q", ""))
+    results = None
+    if query:
+        pages = (
+            Page.objects.live()
+            .public()
+            .type(CampaignPage, UpdatePage, StandardPage)
+            .specific()
+        )
+        found = pages.search(query, operator="and")
+        results = Paginator(found, SEARCH_RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(
+        request,
+        "home/search.html",
+        {
+            "query": query,
+            "query_param": urlencode({"q": query}),
+            "results": results,
+            "max_length": SEARCH_MAX_LENGTH,
+        },
+    )
+
+
+@require_GET
+@public_cacheable
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

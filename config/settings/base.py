@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost of ours: sees the final cookies before choosing Cache-Control.
+    "home.middleware.PublicCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -242,6 +244,12 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents carry a summary so briefings can be listed with it (campaign app).
+WAGTAILDOCS_DOCUMENT_MODEL = "campaign.BriefingDocument"
+# Anonymous public pages: Cache-Control max-age in seconds (0 turns it off).
+# Short, because browsers cannot be told to forget a page on publish; the
+# server-side fragment caches are invalidated on publish (home/cache.py).
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -1,0 +1,176 @@
+"""News updates with topics, and their index (paginated, filterable, feeds)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import BodyBlock
+from .mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
+
+UPDATES_PER_PAGE = 10
+
+
+class Topic(TagBase):
+    """A topic of updates ("National Pupil Database"), kept apart from other tags."""
+
+    free_tagging = True
+
+    class Meta:
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+        ordering = ["name"]
+
+
+class UpdateTopic(ItemBase):
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items")
+    content_object = ParentalKey(
+        "campaign.UpdatePage", on_delete=models.CASCADE, related_name="topic_items"
+    )
+
+
+class UpdateIndexPage(PublicPageMixin, SharePageMixin, RoutablePageMixin, Page):
+    intro = models.TextField(blank=True, max_length=500)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["campaign.UpdatePage"]
+
+    class Meta:
+        verbose_name = "update index page"
+
+    def topic_or_404(self, slug: str) -> Topic:
+        from ..selectors import topics_in_use
+
+        topic = topics_in_use(index=self).filter(slug=slug).first()
+        if topic is None:
+            raise Http404("No updates on that topic.")
+        return topic
+
+    def listing(self, request, topic: Topic | None):
+        from ..selectors import topics_in_use, updates_for_listing
+
+        updates = updates_for_listing(index=self, topic=topic)
+        page_number = request.GET.get("page") or 1
+        paginator = Paginator(updates, UPDATES_PER_PAGE)
+        context = self.get_context(request)
+        context.update(
+            topic=topic,
+            updates=paginator.get_page(page_number),
+            topics=topics_in_use(index=self),
+            feed_url=(
+                self.reverse_subpage("topic_feed", kwargs={"topic": topic.slug})
+                if topic
+                else self.reverse_subpage("feed")
+            ),
+        )
+        return self.render(request, context_overrides=context)
+
+    @path("")
+    def all_updates(self, request):
+        return self.listing(request, topic=None)
+
+    @path("topic/<slug:topic>/", name="topic")
+    def topic_updates(self, request, topic):
+        return self.listing(request, topic=self.topic_or_404(topic))
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        from ..feeds import UpdatesFeed
+
+        return UpdatesFeed()(request, index=self, topic=None)
+
+    @path("topic/<slug:topic>/feed/", name="topic_feed")
+    def topic_feed(self, request, topic):
+        from ..feeds import UpdatesFeed
+
+        return UpdatesFeed()(request, index=self, topic=self.topic_or_404(topic))
+
+
+def _today():
+    return timezone.localdate()
+
+
+class UpdatePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+    date = models.DateField(
+        "Publication date", default=_today, help_text="Shown on the update."
+    )
+    author_name = models.CharField(max_length=120, blank=True)
+    standfirst = models.TextField(max_length=400, help_text="A sentence or two.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top, in lists and when shared.",
+    )
+    hero_image_alt = models.CharField(
+        "Image alternative text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for screen reader users.",
+    )
+    topics = ClusterTaggableManager(through=UpdateTopic, blank=True)
+    related_campaign = models.ForeignKey(
+        "campaign.CampaignPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="updates",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("author_name"), FieldPanel("topics")],
+            heading="About this update",
+        ),
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Image"
+        ),
+        FieldPanel("related_campaign"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.SearchField("author_name"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["campaign.UpdateIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "update"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {"hero_image_alt": "Add alternative text describing the image."}
+            )
+
+    def get_hashtag(self) -> str:
+        campaign = self.related_campaign
+        return campaign.hashtag if campaign else ""
+
+    def topic_list(self):
+        # Uses the prefetched rows when the listing prefetched them.
+        return [item.tag for item in self.topic_items.all()]

@@ -1,0 +1,10 @@
+"""Public URLs of the site shell (pages themselves are served by Wagtail)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]
