@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "home.tasks.scheduled_pages_publish",
         "schedule": 60.0,
     },
+    # Supporters: send anything the broker missed; daily retention.
+    "email-outbox-sweep": {
+        "task": "supporters.tasks.email_outbox_sweep",
+        "schedule": 60.0,
+    },
 }
 BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)
 

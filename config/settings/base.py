@@ -349,6 +349,29 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Campaign <hello@example.org>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env_list("EMAIL_REPLY_TO")
 
+# --- Supporters: email outbox, consent, anti-abuse, retention -------------------
+
+INSTALLED_APPS.append("anymail")  # its tracking webhooks (config/urls.py)
+# A logged email still unsent after this many minutes is re-enqueued by the
+# outbox sweep (beat), e.g. when the broker was unreachable at enqueue time.
+EMAIL_OUTBOX_SWEEP_MINUTES = env_int("EMAIL_OUTBOX_SWEEP_MINUTES", 5, minimum=1)
+# Consent evidence stores no IP address unless this is on (then only /24 or /48).
+CONSENT_KEEP_TRUNCATED_IP = env_bool("CONSENT_KEEP_TRUNCATED_IP", False)
+# Public forms: refuse submissions faster than a person or older than a day.
+ANTISPAM_MIN_SECONDS = env_int("ANTISPAM_MIN_SECONDS", 3, minimum=0)
+ANTISPAM_MAX_AGE_SECONDS = env_int("ANTISPAM_MAX_AGE_SECONDS", 86400, minimum=60)
+# Sign-up and data-request forms: POSTs per IP and per address per window.
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5, minimum=1)
+SIGNUP_RATE_WINDOW_SECONDS = env_int("SIGNUP_RATE_WINDOW_SECONDS", 600, minimum=1)
+# Retention (daily task): unconfirmed sign-ups are deleted, long-inactive
+# supporters are flagged for staff review.
+SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env_int(
+    "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", 30, minimum=1
+)
+SUPPORTERS_INACTIVE_REVIEW_MONTHS = env_int(
+    "SUPPORTERS_INACTIVE_REVIEW_MONTHS", 24, minimum=1
+)
+
 # --- Stripe ----------------------------------------------------------------------
 # Empty keys: card donations are switched off and the CrowdJustice route shown.
 

@@ -1,0 +1,1 @@
+"""Public views of the supporters app (HTTP only; the work is in services)."""
