@@ -31,6 +31,11 @@ app.conf.beat_schedule = {
         "task": "supporters.tasks.email_outbox_sweep",
         "schedule": 60.0,
     },
+    # Fundraising: apply stored Stripe events that failed or were waiting.
+    "stripe-events-sweep": {
+        "task": "fundraising.tasks.stripe_events_sweep",
+        "schedule": 300.0,
+    },
 }
 BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)
 

@@ -191,3 +191,36 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what=""
             return result
         time.sleep(interval)
     pytest.fail(f"Timed out after {timeout}s waiting for {what or predicate}")
+
+
+@pytest.fixture
+def stripe_double(settings):
+    """The offline Stripe double (fundraising.stripe_double) on a free loopback
+    port, with the settings pointed at it. Its webhooks are signed for real and
+    delivered through Django's test client, in the calling thread, with the
+    after-commit work run, so ``stripe_double.pay(session_id)`` ends with the
+    webhook applied. ``stripe_double.deliveries`` lists (event id, status)."""
+    from django.test import Client, TestCase
+
+    from fundraising.stripe_double import StripeDouble
+
+    client = Client()
+
+    def deliver(payload: bytes, signature: str) -> int:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(
+                "/stripe/webhook/",
+                data=payload,
+                content_type="application/json",
+                headers={"Stripe-Signature": signature},
+            )
+        return response.status_code
+
+    double = StripeDouble(webhook_secret="whsec_test_double", deliver_to=deliver)
+    double.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_double"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_double"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_double"
+    settings.STRIPE_API_BASE = double.url
+    yield double
+    double.stop()

@@ -381,6 +381,11 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the stripe SDK at another API host (the offline double in tests/demo).
 STRIPE_API_BASE = env_url("STRIPE_API_BASE", schemes=("http", "https"))
 
+# --- Fundraising -----------------------------------------------------------------
+# Limits of a card gift typed on the donate form, in pence (default £1 to £10,000).
+DONATION_MIN_PENCE = env_int("DONATION_MIN_PENCE", 100, minimum=1)
+DONATION_MAX_PENCE = env_int("DONATION_MAX_PENCE", 1_000_000, minimum=100)
+
 # --- Logging ---------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

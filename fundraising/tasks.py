@@ -1,0 +1,54 @@
+"""Thin Celery tasks: take ids, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from fundraising.services import events, receipts
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=8,
+    retry_backoff=True,
+    retry_backoff_max=600,
+)
+def stripe_event_apply(self, event_pk: int) -> str:
+    try:
+        return events.stripe_event_apply(event_pk=event_pk)
+    except Exception as error:
+        # Keep the reason on the stored event for staff, then retry later.
+        events.stripe_event_failed(event_pk=event_pk, error=repr(error))
+        if self.request.is_eager:
+            # In-process (no broker): never break the webhook response; the
+            # sweep below applies the stored event again.
+            logger.exception("Stripe event %s failed", event_pk)
+            return "error"
+        raise self.retry(
+            exc=error, countdown=min(2**self.request.retries * 5, 600)
+        ) from error
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), max_retries=5, retry_backoff=True
+)
+def donation_receipt_send(donation_id: int) -> bool:
+    return receipts.donation_receipt_send(donation_id=donation_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), max_retries=5, retry_backoff=True
+)
+def donation_payment_failed_notify(donation_id: int) -> bool:
+    return receipts.donation_payment_failed_notify(donation_id=donation_id)
+
+
+@shared_task
+def stripe_events_sweep() -> int:
+    """Beat: apply stored events that failed or were waiting (safe to repeat)."""
+    return events.stripe_events_sweep()
