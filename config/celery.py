@@ -38,6 +38,11 @@ app.conf.beat_schedule = {
     },
 }
 BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)
+# Mailings: start scheduled sends, reclaim dead workers' batches, wake
+# mailings whose workers went quiet.
+app.conf.beat_schedule |= {
+    "mailings-sweep": {"task": "mailings.sweep", "schedule": 60.0},
+}
 
 
 @app.task(name="config.run_django_task", acks_late=True)

@@ -15,6 +15,7 @@ Interface:
         production, so several web processes share the counts).
     @rate_limited(scope, limit=, window=, email_field="email")
         view decorator: over the limit on POST -> 429 with templates/429.html.
+        ``limit``/``window`` may be ints or callables (read per request).
 
 Nothing here sets a cookie or calls a third party (no CAPTCHA service).
 """
@@ -134,14 +135,17 @@ def rate_limited(scope: str, *, limit: int, window: int, email_field="email"):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
+            # Callables are read per request, so settings can change in tests.
+            lim = limit() if callable(limit) else limit
+            win = window() if callable(window) else window
             if request.method == "POST" and rate_limit(
                 request,
                 scope=scope,
-                limit=limit,
-                window=window,
+                limit=lim,
+                window=win,
                 email=request.POST.get(email_field) if email_field else None,
             ):
-                return too_many_requests(request, window=window)
+                return too_many_requests(request, window=win)
             return view(request, *args, **kwargs)
 
         return wrapped

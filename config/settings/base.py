@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "campaign",
     "fundraising",
     "supporters",
+    "supporters.mailings",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -371,6 +372,39 @@ SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env_int(
 SUPPORTERS_INACTIVE_REVIEW_MONTHS = env_int(
     "SUPPORTERS_INACTIVE_REVIEW_MONTHS", 24, minimum=1
 )
+
+# --- Mailings (supporters.mailings): bulk email in batches ---------------------
+
+# The provider's batch limit (anymail does not split batches): Postmark 500,
+# Mailgun and SendGrid 1,000, Amazon SES 50.
+_ESP_BATCH_LIMIT = {
+    "postmark": 500,
+    "mailgun": 1000,
+    "sendgrid": 1000,
+    "amazon_ses": 50,
+}
+MAILINGS_BATCH_SIZE = env_int(
+    "MAILINGS_BATCH_SIZE", _ESP_BATCH_LIMIT.get(EMAIL_ESP, 500), minimum=1
+)
+# Messages per minute across every worker (counted in Redis).
+MAILINGS_RATE_PER_MINUTE = env_int("MAILINGS_RATE_PER_MINUTE", 120_000, minimum=1)
+# A worker's claim on a batch; after it, a dead worker's batch is reclaimed.
+# Longer than a provider call can take (anymail's requests time out at 30 s).
+MAILINGS_LEASE_SECONDS = env_int("MAILINGS_LEASE_SECONDS", 300, minimum=60)
+# Parallel send tasks per mailing, and how long each runs before handing over.
+MAILINGS_WORKERS = env_int("MAILINGS_WORKERS", 2, minimum=1)
+MAILINGS_TASK_SECONDS = env_int("MAILINGS_TASK_SECONDS", 60, minimum=5)
+# The provider's stored pass-through template (see README, "Mailings").
+MAILINGS_ESP_TEMPLATE = env_str("MAILINGS_ESP_TEMPLATE", "campaign-mailing")
+# Spam complaints at or above this percentage of sent pause the mailing.
+try:
+    MAILINGS_COMPLAINT_PAUSE_PERCENT = float(
+        env_str("MAILINGS_COMPLAINT_PAUSE_PERCENT", "0.3")
+    )
+except ValueError as _error:
+    raise ConfigError("MAILINGS_COMPLAINT_PAUSE_PERCENT must be a number.") from _error
+# Open and click tracking stay off unless this is on (aggregate counts only).
+MAILINGS_TRACK_AGGREGATE = env_bool("MAILINGS_TRACK_AGGREGATE", False)
 
 # --- Stripe ----------------------------------------------------------------------
 # Empty keys: card donations are switched off and the CrowdJustice route shown.

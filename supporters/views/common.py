@@ -30,10 +30,10 @@ def supporter_from_token(token: str, purpose: str, *, use: bool = False) -> tupl
     return supporter, payload
 
 
-def link_problem(request, problem: LinkProblem):
+def link_problem(request, problem: LinkProblem, *, retry_url: str = ""):
     return render(
         request,
         "supporters/link_problem.html",
-        {"message": problem.message},
+        {"message": problem.message, "retry_url": retry_url},
         status=400,
     )
