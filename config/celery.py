@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "supporters.tasks.email_outbox_sweep",
         "schedule": 60.0,
     },
+    # Mailings: start scheduled sends, reclaim dead workers' batches, wake
+    # mailings whose workers went quiet (in the literal: reading
+    # app.conf here would load Django settings at import time).
+    "mailings-sweep": {"task": "mailings.sweep", "schedule": 60.0},
     # Fundraising: apply stored Stripe events that failed or were waiting.
     "stripe-events-sweep": {
         "task": "fundraising.tasks.stripe_events_sweep",
@@ -38,11 +42,6 @@ app.conf.beat_schedule = {
     },
 }
 BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)
-# Mailings: start scheduled sends, reclaim dead workers' batches, wake
-# mailings whose workers went quiet.
-app.conf.beat_schedule |= {
-    "mailings-sweep": {"task": "mailings.sweep", "schedule": 60.0},
-}
 
 
 @app.task(name="config.run_django_task", acks_late=True)

@@ -12,6 +12,7 @@ SEEDERS = [
     "campaign.seed.seed_campaign",
     "home.seed.seed_site",
     "home.seed.seed_editorial_workflow",
+    "supporters.mailings.seed.seed_mailings",
     "home.seed.seed_admin",
 ]
 

@@ -1,0 +1,341 @@
+"""The send loop every worker runs: claim, re-check, one call, mark.
+
+Interface:
+    mailing_deliver(*, mailing_id, budget_seconds=None) -> str
+        "stopped" (not sending), "done" (finished), "waiting" (other workers
+        hold leases: look again later), "retry" (temporary provider trouble:
+        back off), "continue" (budget spent: hand over to a fresh task)
+    deliveries_reclaim(*, mailing_id=None) -> (released, uncertain)
+    mailing_finish_if_done(*, mailing_id) -> bool
+
+Exactly once, and its trade-off
+-------------------------------
+A batch is claimed in the database (SELECT ... FOR UPDATE SKIP LOCKED, then
+status "claimed" with a lease), never with a lock file or in memory, so two
+workers started at the same instant, on one machine or two, get disjoint
+rows. Just before the provider call the rows become "sending" in their own
+committed transaction; after it they become sent / failed.
+
+If a worker dies (SIGKILL, lost machine) its lease expires and the rows are
+reclaimed:
+  * still "claimed": the provider was never called, so they go back to
+    "pending" and another worker sends them;
+  * "sending": the call may or may not have reached the provider. They become
+    "uncertain" and are NOT sent again automatically.
+The same goes for a call that times out while waiting for the answer or
+drops mid-way. We prefer "at most once" for those few rows (at most one
+batch per crash) over a duplicate to up to a whole batch of people: a second
+copy of a campaign email is what gets a sender reported as spam, while the
+report lists the uncertain count and staff can choose to send those again
+(``mailing_uncertain_resend``). Providers with an idempotency key could make
+the resend safe; anymail passes none for Postmark's batch API, so none is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from supporters.addresses import email_hash, email_mask
+from supporters.models import Suppression
+
+from .audience import mailing_audience
+from .compose import Compiled, mailing_compiled
+from .models import Delivery, Mailing
+from .provider import Recipient, batch_send
+from .ratelimit import rate_acquire
+
+logger = logging.getLogger(__name__)
+D = Delivery.Status
+M = Mailing.Status
+_compiled_cache: dict[int, Compiled] = {}
+
+
+def _compiled(mailing: Mailing) -> Compiled:
+    # Frozen content never changes once sending starts: cache per process.
+    if mailing.pk not in _compiled_cache:
+        if len(_compiled_cache) > 20:
+            _compiled_cache.clear()
+        _compiled_cache[mailing.pk] = mailing_compiled(mailing=mailing)
+    return _compiled_cache[mailing.pk]
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.MAILINGS_LEASE_SECONDS)
+
+
+def deliveries_reclaim(*, mailing_id: int | None = None) -> tuple[int, int]:
+    """Free rows whose worker's lease ran out (see the module docstring)."""
+    now = timezone.now()
+    expired = Delivery.objects.filter(lease_until__lt=now)
+    if mailing_id is not None:
+        expired = expired.filter(mailing_id=mailing_id)
+    released = expired.filter(status=D.CLAIMED).update(
+        status=D.PENDING, claim_token="", lease_until=None
+    )
+    uncertain = 0
+    mailing_ids = set(
+        expired.filter(status=D.SENDING).values_list("mailing_id", flat=True)
+    )
+    for mid in mailing_ids:
+        with transaction.atomic():
+            count = expired.filter(mailing_id=mid, status=D.SENDING).update(
+                status=D.UNCERTAIN,
+                lease_until=None,
+                error="The worker stopped during the provider call",
+            )
+            Mailing.objects.filter(pk=mid).update(
+                uncertain_count=F("uncertain_count") + count
+            )
+        uncertain += count
+        logger.warning("Mailing %s: %d deliveries marked uncertain", mid, count)
+    return released, uncertain
+
+
+def _claim(mailing: Mailing) -> tuple[str, list[dict]]:
+    token = uuid.uuid4().hex
+    size = settings.MAILINGS_BATCH_SIZE
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(mailing=mailing, status=D.PENDING)
+            .order_by("id")
+            .values_list("id", flat=True)[:size]
+        )
+        if not ids:
+            return token, []
+        Delivery.objects.filter(id__in=ids, status=D.PENDING).update(
+            status=D.CLAIMED,
+            claim_token=token,
+            lease_until=timezone.now() + _lease(),
+            attempts=F("attempts") + 1,
+        )
+    rows = list(
+        Delivery.objects.filter(claim_token=token, status=D.CLAIMED)
+        .order_by("id")
+        .values(
+            "id",
+            "supporter_id",
+            "supporter__email",
+            "supporter__first_name",
+            "supporter__last_name",
+            "attempts",
+        )
+    )
+    return token, rows
+
+
+def _still_wanted(mailing: Mailing, rows: list[dict]) -> set[int]:
+    """Suppression and consent, checked again now, not only at snapshot."""
+    supporter_ids = [r["supporter_id"] for r in rows if r["supporter_id"]]
+    in_audience = set(
+        mailing_audience(mailing=mailing)
+        .filter(pk__in=supporter_ids)
+        .values_list("pk", flat=True)
+    )
+    hashes = {
+        r["supporter_id"]: email_hash(r["supporter__email"])
+        for r in rows
+        if r["supporter_id"]
+    }
+    suppressed = set(
+        Suppression.objects.filter(email_hash__in=hashes.values()).values_list(
+            "email_hash", flat=True
+        )
+    )
+    return {sid for sid in in_audience if hashes.get(sid) not in suppressed}
+
+
+def _skip(mailing: Mailing, ids: list[int]) -> None:
+    if not ids:
+        return
+    with transaction.atomic():
+        count = Delivery.objects.filter(id__in=ids, status=D.CLAIMED).update(
+            status=D.SKIPPED, lease_until=None, error="Suppressed or left the list"
+        )
+        Mailing.objects.filter(pk=mailing.pk).update(
+            skipped_count=F("skipped_count") + count
+        )
+
+
+def _release(token: str, *, error: str = "") -> None:
+    """Give a batch back untouched (the provider certainly did not take it)."""
+    Delivery.objects.filter(
+        claim_token=token, status__in=[D.CLAIMED, D.SENDING]
+    ).update(status=D.PENDING, claim_token="", lease_until=None, error=error[:255])
+
+
+def _mark(mailing: Mailing, token: str, rows: list[dict], result) -> None:
+    now = timezone.now()
+    by_email = {r["supporter__email"]: r for r in rows}
+    to_update, counts = [], {D.SENT: 0, D.FAILED: 0, D.UNCERTAIN: 0}
+    for email, outcome in result.per_recipient.items():
+        row = by_email.get(email)
+        if row is None:
+            continue
+        status = {"sent": D.SENT, "failed": D.FAILED}.get(outcome.status, D.UNCERTAIN)
+        counts[status] += 1
+        to_update.append(
+            Delivery(
+                id=row["id"],
+                status=status,
+                provider_message_id=outcome.message_id[:255],
+                error=outcome.error[:255],
+                sent_at=now if status == D.SENT else None,
+                lease_until=None,
+            )
+        )
+    with transaction.atomic():
+        Delivery.objects.bulk_update(
+            to_update,
+            ["status", "provider_message_id", "error", "sent_at", "lease_until"],
+            batch_size=1000,
+        )
+        Mailing.objects.filter(pk=mailing.pk).update(
+            sent_count=F("sent_count") + counts[D.SENT],
+            failed_count=F("failed_count") + counts[D.FAILED],
+            uncertain_count=F("uncertain_count") + counts[D.UNCERTAIN],
+            last_batch_at=now,
+        )
+    for outcome in result.per_recipient.values():
+        if outcome.status == "failed":
+            logger.info(
+                "Mailing %s: a recipient was rejected: %s", mailing.pk, outcome.error
+            )
+
+
+def _mark_all_uncertain(mailing: Mailing, token: str, error: str) -> None:
+    with transaction.atomic():
+        count = Delivery.objects.filter(claim_token=token, status=D.SENDING).update(
+            status=D.UNCERTAIN, lease_until=None, error=error[:255]
+        )
+        Mailing.objects.filter(pk=mailing.pk).update(
+            uncertain_count=F("uncertain_count") + count
+        )
+
+
+def mailing_auto_pause(*, mailing_id: int, reason: str) -> bool:
+    changed = Mailing.objects.filter(pk=mailing_id, status=M.SENDING).update(
+        status=M.PAUSED, pause_reason=reason[:255]
+    )
+    if changed:
+        logger.warning("Mailing %s paused: %s", mailing_id, reason)
+    return bool(changed)
+
+
+def _deliver_batch(mailing: Mailing) -> str:
+    token, rows = _claim(mailing)
+    if not rows:
+        return "empty"
+    wanted = _still_wanted(mailing, rows)
+    _skip(mailing, [r["id"] for r in rows if r["supporter_id"] not in wanted])
+    rows = [r for r in rows if r["supporter_id"] in wanted]
+    if not rows:
+        return "sent"
+    rate_acquire(len(rows))
+    # Point of no return: from here a crash leaves these rows "uncertain".
+    Delivery.objects.filter(id__in=[r["id"] for r in rows], status=D.CLAIMED).update(
+        status=D.SENDING, lease_until=timezone.now() + _lease()
+    )
+    recipients = [
+        Recipient(
+            delivery_id=r["id"],
+            supporter_id=r["supporter_id"],
+            email=r["supporter__email"],
+            first_name=r["supporter__first_name"],
+            last_name=r["supporter__last_name"],
+        )
+        for r in rows
+    ]
+    result = batch_send(
+        mailing=mailing,
+        compiled=_compiled(mailing),
+        recipients=recipients,
+        extra_metadata={"mailing_batch": token},
+    )
+    if result.outcome == "done":
+        _mark(mailing, token, rows, result)
+        return "sent"
+    if result.outcome == "retry":
+        _release(token, error=result.error)
+        logger.warning(
+            "Mailing %s: temporary provider error: %s", mailing.pk, result.error
+        )
+        return "retry"
+    if result.outcome == "refused":
+        _release(token, error=result.error)
+        mailing_auto_pause(
+            mailing_id=mailing.pk,
+            reason=f"The email provider refused the batch: {result.error}",
+        )
+        return "refused"
+    _mark_all_uncertain(mailing, token, result.error)
+    logger.error(
+        "Mailing %s: outcome unknown for %d recipient(s) (first %s): %s",
+        mailing.pk,
+        len(rows),
+        email_mask(rows[0]["supporter__email"]),
+        result.error,
+    )
+    return "sent"
+
+
+def mailing_finish_if_done(*, mailing_id: int) -> bool:
+    busy = Delivery.objects.filter(
+        mailing_id=mailing_id, status__in=[D.PENDING, D.CLAIMED, D.SENDING]
+    ).exists()
+    if busy:
+        return False
+    done = Mailing.objects.filter(
+        pk=mailing_id, status=M.SENDING, snapshot_at__isnull=False
+    ).update(status=M.SENT, finished_at=timezone.now())
+    if done:
+        logger.info("Mailing %s finished", mailing_id)
+    return bool(done)
+
+
+def mailing_deliver(*, mailing_id: int, budget_seconds: float | None = None) -> str:
+    budget = budget_seconds or settings.MAILINGS_TASK_SECONDS
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        mailing = Mailing.objects.filter(pk=mailing_id).first()
+        if mailing is None or mailing.status != M.SENDING or not mailing.snapshot_at:
+            return "stopped"
+        outcome = _deliver_batch(mailing)
+        if outcome in ("retry", "refused"):
+            return outcome if outcome == "retry" else "stopped"
+        if outcome == "empty":
+            deliveries_reclaim(mailing_id=mailing_id)
+            if Delivery.objects.filter(
+                mailing_id=mailing_id, status=D.PENDING
+            ).exists():
+                continue
+            if mailing_finish_if_done(mailing_id=mailing_id):
+                return "done"
+            return "waiting"  # other workers hold leases on the last batches
+    return "continue"
+
+
+def mailing_uncertain_resend(*, mailing_id: int) -> int:
+    """Staff's explicit choice: send the uncertain ones again (some of them
+    may get a second copy). They go back in the queue; a finished mailing
+    goes back to sending."""
+    with transaction.atomic():
+        count = Delivery.objects.filter(
+            mailing_id=mailing_id, status=D.UNCERTAIN
+        ).update(status=D.PENDING, claim_token="", error="")
+        Mailing.objects.filter(pk=mailing_id).update(
+            uncertain_count=F("uncertain_count") - count
+        )
+        if count:
+            Mailing.objects.filter(pk=mailing_id, status=M.SENT).update(
+                status=M.SENDING, finished_at=None
+            )
+    return count
