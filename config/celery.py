@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "supporters.tasks.email_outbox_sweep",
         "schedule": 60.0,
     },
+    "supporters-retention": {
+        "task": "supporters.tasks.retention_run",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Mailings: start scheduled sends, reclaim dead workers' batches, wake
     # mailings whose workers went quiet (in the literal: reading
     # app.conf here would load Django settings at import time).
@@ -39,6 +43,15 @@ app.conf.beat_schedule = {
     "stripe-events-sweep": {
         "task": "fundraising.tasks.stripe_events_sweep",
         "schedule": 300.0,
+    },
+    # Pledges: claim and send due reminders (each at most once); daily upkeep.
+    "pledge-reminders-sweep": {
+        "task": "pledges.tasks.pledge_reminders_sweep",
+        "schedule": 60.0,
+    },
+    "pledges-housekeeping": {
+        "task": "pledges.tasks.pledges_housekeeping",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 BEAT_SCHEDULE_DAILY = crontab(hour=3, minute=15)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("", include("campaign.urls")),
     path("", include("fundraising.urls")),
+    path("", include("fundraising.pledges.urls")),
     path("", include("supporters.urls")),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "home",
     "campaign",
     "fundraising",
+    "fundraising.pledges",
     "supporters",
     "supporters.mailings",
     # Wagtail
@@ -419,6 +420,13 @@ STRIPE_API_BASE = env_url("STRIPE_API_BASE", schemes=("http", "https"))
 # Limits of a card gift typed on the donate form, in pence (default £1 to £10,000).
 DONATION_MIN_PENCE = env_int("DONATION_MIN_PENCE", 100, minimum=1)
 DONATION_MAX_PENCE = env_int("DONATION_MAX_PENCE", 1_000_000, minimum=100)
+
+# --- Pledges ----------------------------------------------------------------------
+# Cancelled and expired pledges lose the link to their pledger after this many
+# months; confirmed pledges still unpaid this many days after falling due (and
+# after both reminders) lapse and leave the "pledged" total.
+PLEDGES_RETENTION_MONTHS = env_int("PLEDGES_RETENTION_MONTHS", 12, minimum=1)
+PLEDGES_LAPSE_DAYS = env_int("PLEDGES_LAPSE_DAYS", 30, minimum=4)
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -1,0 +1,25 @@
+"""Thin Celery tasks of the pledges app (safe to run twice, or at once)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import housekeeping, reminders
+
+# The sweep stops itself in time for the next beat tick (every minute) and
+# well inside the task time limits; whatever is left goes at the next tick.
+SWEEP_TIME_BUDGET_SECONDS = 50
+
+
+@shared_task(name="pledges.tasks.pledge_reminders_sweep", acks_late=True)
+def pledge_reminders_sweep() -> int:
+    return reminders.reminders_sweep(time_budget=SWEEP_TIME_BUDGET_SECONDS)
+
+
+@shared_task(name="pledges.tasks.pledges_housekeeping", acks_late=True)
+def pledges_housekeeping() -> dict:
+    return {
+        "expired": housekeeping.pledges_expire_unconfirmed(),
+        "lapsed": housekeeping.pledges_lapse(),
+        "anonymised": housekeeping.pledges_anonymise(),
+    }
