@@ -24,8 +24,12 @@ from .embeds import SUPPORTED, embed_target
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 
 https_only = URLValidator(
-    schemes=["https"], message="Enter a full web address starting with https://"
+    schemes=["https"],
+    message="Enter a full web address starting with https://",
+    # Its own code, so form fields do not swap in their generic "invalid" text.
+    code="https_required",
 )
+ALT_TEXT_MISSING = "Add alternative text describing the image for screen reader users."
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -63,14 +67,11 @@ class CaptionedImageBlock(blocks.StructBlock):
         max_length=250,
         label="Alternative text",
         help_text=(
-            "Describe the image for people who cannot see it. Required: if the "
-            "image adds nothing, use a different block."
+            "Required. Describe the image for people who cannot see it. If the "
+            "image adds nothing, leave it out."
         ),
-        required=True,
-        error_messages={
-            "required": "Add alternative text describing the image for screen "
-            "reader users."
-        },
+        # Checked in clean() so the editor sees what to do, not "required".
+        required=False,
     )
     caption = blocks.CharBlock(max_length=250, required=False)
 
@@ -78,6 +79,16 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         template = "blocks/image.html"
         description = "An image with alternative text and an optional caption"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value.get("alt_text") or "").strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "alt_text": ErrorList([ValidationError(ALT_TEXT_MISSING)])
+                }
+            )
+        return value
 
 
 class PullQuoteBlock(blocks.StructBlock):

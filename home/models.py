@@ -10,7 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from campaign.blocks import BodyBlock, https_only
+from campaign.blocks import ALT_TEXT_MISSING, BodyBlock, https_only
 from campaign.models.mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
 
 LATEST_UPDATES_ON_HOME = 3
@@ -71,9 +71,7 @@ class HomePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
 
         super().clean()
         if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {"hero_image_alt": "Add alternative text describing the image."}
-            )
+            raise ValidationError({"hero_image_alt": ALT_TEXT_MISSING})
 
     def get_context(self, request, *args, **kwargs):
         from campaign.selectors import latest_updates

@@ -15,7 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..blocks import BodyBlock
+from ..blocks import ALT_TEXT_MISSING, BodyBlock
 from .mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
 
 UPDATES_PER_PAGE = 10
@@ -49,40 +49,48 @@ class UpdateIndexPage(PublicPageMixin, SharePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "update index page"
 
-    def topic_or_404(self, slug: str) -> Topic:
+    def _topics(self) -> list[Topic]:
         from ..selectors import topics_in_use
 
-        topic = topics_in_use(index=self).filter(slug=slug).first()
-        if topic is None:
-            raise Http404("No updates on that topic.")
-        return topic
+        return list(topics_in_use(index=self))
 
-    def listing(self, request, topic: Topic | None):
-        from ..selectors import topics_in_use, updates_for_listing
+    @staticmethod
+    def _topic_or_404(topics: list[Topic], slug: str) -> Topic:
+        for topic in topics:
+            if topic.slug == slug:
+                return topic
+        raise Http404("No updates on that topic.")
+
+    def listing(self, request, *, topic: Topic | None, topics: list[Topic]):
+        from ..selectors import updates_for_listing
 
         updates = updates_for_listing(index=self, topic=topic)
         page_number = request.GET.get("page") or 1
         paginator = Paginator(updates, UPDATES_PER_PAGE)
+        feed_path = (
+            self.reverse_subpage("topic_feed", kwargs={"topic": topic.slug})
+            if topic
+            else self.reverse_subpage("feed")
+        )
         context = self.get_context(request)
         context.update(
             topic=topic,
             updates=paginator.get_page(page_number),
-            topics=topics_in_use(index=self),
-            feed_url=(
-                self.reverse_subpage("topic_feed", kwargs={"topic": topic.slug})
-                if topic
-                else self.reverse_subpage("feed")
-            ),
+            topics=topics,
+            feed_url_full=self.get_full_url(request) + feed_path,
         )
         return self.render(request, context_overrides=context)
 
     @path("")
     def all_updates(self, request):
-        return self.listing(request, topic=None)
+        return self.listing(request, topic=None, topics=self._topics())
 
     @path("topic/<slug:topic>/", name="topic")
     def topic_updates(self, request, topic):
-        return self.listing(request, topic=self.topic_or_404(topic))
+        topics = self._topics()
+        return self.listing(
+            request, topic=self._topic_or_404(topics, topic), topics=topics
+        )
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -94,7 +102,8 @@ class UpdateIndexPage(PublicPageMixin, SharePageMixin, RoutablePageMixin, Page):
     def topic_feed(self, request, topic):
         from ..feeds import UpdatesFeed
 
-        return UpdatesFeed()(request, index=self, topic=self.topic_or_404(topic))
+        topic = self._topic_or_404(self._topics(), topic)
+        return UpdatesFeed()(request, index=self, topic=topic)
 
 
 def _today():
@@ -163,14 +172,28 @@ class UpdatePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
 
         super().clean()
         if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {"hero_image_alt": "Add alternative text describing the image."}
-            )
+            raise ValidationError({"hero_image_alt": ALT_TEXT_MISSING})
 
     def get_hashtag(self) -> str:
         campaign = self.related_campaign
         return campaign.hashtag if campaign else ""
 
-    def topic_list(self):
-        # Uses the prefetched rows when the listing prefetched them.
-        return [item.tag for item in self.topic_items.all()]
+    def topic_list(self) -> list[Topic]:
+        items = self.topic_items.all()
+        if "topic_items" not in getattr(self, "_prefetched_objects_cache", {}):
+            items = items.select_related("tag")
+        return [item.tag for item in items]
+
+    def topic_links(self, request=None) -> list[tuple[Topic, str]]:
+        """Each topic with the URL of its listing on this update's index.
+
+        A child's URL is its parent's URL plus its slug, so the index URL is
+        known without loading the index (no query per topic or for the parent).
+        """
+        url = self.get_url(request)
+        if not url:
+            return []
+        index_url = url[: -(len(self.slug) + 1)]
+        return [
+            (topic, f"{index_url}topic/{topic.slug}/") for topic in self.topic_list()
+        ]
