@@ -146,3 +146,15 @@ def test_wagtail_background_tasks_run_on_the_celery_worker(
     with transaction.atomic():
         delete_file_from_storage_task.enqueue(storage.deconstruct(), doomed.name)
     wait_for(lambda: not doomed.exists(), what="the worker to delete the file")
+
+
+def test_stripe_double_origin_is_allowed_as_a_form_target_only_when_in_use(
+    client, settings
+):
+    assert "127.0.0.1:8765" not in client.get("/")["Content-Security-Policy"]
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8765"
+    policy = client.get("/")["Content-Security-Policy"]
+    assert (
+        "form-action 'self' https://checkout.stripe.com http://127.0.0.1:8765" in policy
+    )
+    assert "frame-ancestors 'none'" in policy
