@@ -22,6 +22,12 @@ class SupporterFilterSet(WagtailFilterSet):
     source = django_filters.CharFilter(
         lookup_expr="startswith", label="Source starts with"
     )
+    review = django_filters.BooleanFilter(
+        field_name="review_flagged_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Flagged for review (inactive 24 months)",
+    )
     created_at = django_filters.DateFromToRangeFilter(
         label="Joined", widget=DateRangePickerWidget
     )

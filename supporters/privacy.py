@@ -9,8 +9,8 @@ Interface:
         Supporter row is the final step.
     data_export(*, supporter) -> dict        {name: data} over the registry
     data_export_csv(*, supporter) -> str     the same, flattened to CSV rows
-    supporter_erase(*, supporter, source) -> None
-        Runs every eraser in one transaction, then keeps only the suppression
+    supporter_erase(*, supporter, source, suppress=True) -> None
+        Runs every eraser in one transaction and keeps only the suppression
         hash of the address, so it is never mailed again.
 
 Retention the law requires (written here and in the README):
@@ -94,12 +94,15 @@ def data_export_csv(*, supporter) -> str:
 
 
 @transaction.atomic
-def supporter_erase(*, supporter, source: str) -> None:
+def supporter_erase(*, supporter, source: str, suppress: bool = True) -> None:
+    """``suppress=False`` only for people who never opted in (the retention
+    task's unconfirmed sign-ups): there is no choice of theirs to remember."""
     from .models import Suppression
     from .services import suppression_add
 
     masked = email_mask(supporter.email)
-    suppression_add(email=supporter.email, reason=Suppression.Reason.ERASED)
+    if suppress:
+        suppression_add(email=supporter.email, reason=Suppression.Reason.ERASED)
     for section in sections():
         section.erase(supporter)
     logger.info("Erased supporter %s (%s)", masked, source)

@@ -11,6 +11,11 @@ Interface:
         confirmation time, lifts a suppression (a fresh opt-in), and sends the
         welcome email (text editable in Wagtail: Settings > Supporter emails).
     preferences_update(*, supporter, first_name, last_name, topics, wording_version)
+    soft_opt_in_record(*, supporter, source, is_registered_charity, opted_out)
+        -> ConsentRecord | None. For donation/pledge forms: the charity "soft
+        opt-in" basis, recorded only when the organisation is a registered
+        charity (pass consent.soft_opt_in_available(request) from the view)
+        and the person did not tick "no thanks".
     public_topics() -> QuerySet[Topic]
     confirm_url(*, supporter, topic_ids, wording_version, source) -> str
 """
@@ -191,3 +196,21 @@ def preferences_update(
             purpose=PURPOSE_EMAIL_UPDATES,
             source="preference centre",
         )
+
+
+def soft_opt_in_record(
+    *, supporter, source: str, is_registered_charity: bool, opted_out: bool
+) -> ConsentRecord | None:
+    from .consent import current_wording
+
+    if not is_registered_charity or opted_out:
+        return None
+    wording = current_wording("soft_opt_in")
+    return consent_grant(
+        supporter=supporter,
+        purpose=PURPOSE_EMAIL_UPDATES,
+        wording=wording.text,
+        wording_version=f"soft_opt_in/{wording.version}",
+        source=source,
+        lawful_basis=ConsentRecord.LawfulBasis.SOFT_OPT_IN,
+    )

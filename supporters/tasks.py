@@ -29,3 +29,10 @@ def email_send(self, log_id: int) -> None:
 @shared_task(name="supporters.tasks.email_outbox_sweep")
 def email_outbox_sweep() -> None:
     emails.email_outbox_sweep()
+
+
+@shared_task(name="supporters.tasks.retention_run")
+def retention_run() -> None:
+    from . import retention
+
+    retention.retention_run()

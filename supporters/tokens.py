@@ -107,7 +107,14 @@ def token_is_used(token: str) -> bool:
     return UsedToken.objects.filter(token_hash=token_hash(token)).exists()
 
 
-def longest_max_age() -> datetime.timedelta:
-    """How long a used-token record is worth keeping (retention task)."""
-    ages = [age for age in _PURPOSES.values() if age is not None]
-    return max(ages, default=datetime.timedelta(days=7))
+def used_tokens_prune(*, now) -> int:
+    """Forget used-token records once the token would have expired anyway."""
+    removed = 0
+    for purpose, max_age in _PURPOSES.items():
+        if max_age is None:
+            continue  # a never-expiring single-use token stays remembered
+        count, _ = UsedToken.objects.filter(
+            purpose=purpose, used_at__lt=now - max_age - datetime.timedelta(days=1)
+        ).delete()
+        removed += count
+    return removed

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 # on earlier ones (the campaign page needs the home page and the appeal).
 SEEDERS = [
     "home.seed.seed_home",
+    "supporters.seed.seed_supporters",
     "campaign.seed.seed_campaign",
     "home.seed.seed_site",
     "home.seed.seed_editorial_workflow",
