@@ -16,6 +16,7 @@ cheap). Values are HTML-escaped for the HTML part, raw for the text part.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -176,14 +177,29 @@ def mailing_compiled(*, mailing: Mailing) -> Compiled:
     return mailing_compile(mailing=mailing)
 
 
+_PLACEHOLDER = "TOKEN-PLACEHOLDER"
+
+
+@functools.cache
+def _link_template(name: str) -> tuple[str, str]:
+    # reverse() costs more than signing the token: resolve each URL once.
+    url = reverse(name, args=[_PLACEHOLDER])
+    before, _, after = url.partition(_PLACEHOLDER)
+    return before, after
+
+
+def _link(name: str, token: str) -> str:
+    before, after = _link_template(name)
+    return f"{settings.BASE_URL}{before}{token}{after}"
+
+
 def links_for(supporter_id: int) -> dict:
     payload = {"s": supporter_id}
-    base = settings.BASE_URL
     unsubscribe = tokens.token_make(tokens.UNSUBSCRIBE, payload)
     preferences = tokens.token_make(tokens.PREFERENCES, payload)
     return {
-        "unsubscribe_url": base + reverse("supporters:unsubscribe", args=[unsubscribe]),
-        "preferences_url": base + reverse("supporters:preferences", args=[preferences]),
+        "unsubscribe_url": _link("supporters:unsubscribe", unsubscribe),
+        "preferences_url": _link("supporters:preferences", preferences),
     }
 
 

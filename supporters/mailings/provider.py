@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import requests
 from anymail.backends.base import AnymailBaseBackend
+from anymail.backends.base_requests import AnymailRequestsBackend
 from anymail.exceptions import AnymailAPIError, AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
@@ -179,10 +180,28 @@ def _plain_batch(backend, compiled: Compiled, recipients):
     }
 
 
+_backends: dict[str, object] = {}
+
+
+def _backend():
+    """One open connection per worker process, reused batch after batch (a new
+    HTTPS session per batch costs more than the batch). Keyed by the mailer
+    settings, so a changed setting gets a fresh backend."""
+    key = repr(settings.MAILERS.get("default"))
+    backend = _backends.get(key)
+    if backend is None:
+        _backends.clear()
+        backend = mail.mailers["default"]
+        if isinstance(backend, AnymailRequestsBackend):
+            backend.open()
+        _backends[key] = backend
+    return backend
+
+
 def batch_send(
     *, mailing, compiled: Compiled, recipients: list[Recipient], extra_metadata=None
 ) -> BatchResult:
-    backend = mail.mailers["default"]
+    backend = _backend()
     try:
         if isinstance(backend, AnymailBaseBackend):
             per = _anymail_batch(backend, mailing, compiled, recipients, extra_metadata)

@@ -205,3 +205,36 @@ def resend_uncertain(request, pk: int):
             services.mailing_kick(mailing=mailing)
 
     return _act(request, pk, action, "The uncertain deliveries are queued again.")
+
+
+def create_from_page(request, page_id: int):
+    """ "Send this update by email": confirm, then a draft mailing from the
+    page's published content (title as subject, standfirst as preheader).
+    Works on any page with a ``body`` StreamField; campaign adds the button."""
+    from wagtail.models import Page
+
+    if not request.user.has_perm("mailings.add_mailing"):
+        raise PermissionDenied
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.live:
+        messages.error(request, "Publish the page first: mailings send what is live.")
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    if request.method != "POST":
+        return TemplateResponse(request, "mailings/from_page.html", {"page": page})
+    try:
+        mailing = services.mailing_create_from_content(
+            subject=page.title,
+            preheader=getattr(page, "standfirst", "") or "",
+            body_blocks=getattr(page, "body", None),
+            source_page_id=page.pk,
+            created_by=request.user,
+        )
+    except services.MailingError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    messages.success(
+        request,
+        "A draft mailing was made from the page: choose who gets it, then send.",
+    )
+    return redirect(status_url(mailing))

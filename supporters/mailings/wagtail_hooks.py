@@ -66,6 +66,11 @@ class MailingViewSet(ModelViewSet):
             path("<int:pk>/resume/", views.resume, name="resume"),
             path("<int:pk>/cancel/", views.cancel, name="cancel"),
             path("<int:pk>/resend/", views.resend_uncertain, name="resend_uncertain"),
+            path(
+                "from-page/<int:page_id>/",
+                views.create_from_page,
+                name="from_page",
+            ),
         ]
 
 
