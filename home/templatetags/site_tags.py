@@ -106,6 +106,15 @@ def share_image_url(context, page=None, fallback=None) -> str:
     return request.build_absolute_uri(rendition.url) if request else rendition.url
 
 
+@register.simple_tag
+def stream_is_cacheable(stream_value) -> bool:
+    """False if any block renders a form (its class sets ``renders_form =
+    True``): a cached fragment would freeze one visitor's CSRF token."""
+    return not any(
+        getattr(child.block, "renders_form", False) for child in stream_value or ()
+    )
+
+
 @register.simple_tag(takes_context=True)
 def include_optional(context, template_name: str) -> str:
     """Render a template if it exists, else nothing.

@@ -326,3 +326,20 @@ def test_public_pages_have_no_inline_scripts_or_style_attributes(client):
         assert not soup.find("style"), url
         for script in soup.find_all("script"):
             assert script.get("src", "").startswith("/static/"), url
+
+
+def test_bodies_with_a_form_block_are_never_served_from_the_fragment_cache():
+    from wagtail import blocks
+
+    from home.templatetags.site_tags import stream_is_cacheable
+
+    class FormBlock(blocks.StaticBlock):
+        renders_form = True
+
+    stream = blocks.StreamBlock([("form", FormBlock()), ("text", blocks.CharBlock())])
+    assert stream_is_cacheable(stream.to_python([{"type": "text", "value": "Hi"}]))
+    assert not stream_is_cacheable(
+        stream.to_python(
+            [{"type": "text", "value": "Hi"}, {"type": "form", "value": None}]
+        )
+    )
