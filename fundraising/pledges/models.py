@@ -142,13 +142,6 @@ class PledgeReminder(models.Model):
         default=False, help_text="Brought forward by staff (remind now)."
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-    email_log = models.OneToOneField(
-        "supporters.EmailMessageLog",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["pledge", "number"]

@@ -16,6 +16,7 @@ Interface:
     reminder_bring_forward(*, pledge_id, now=None) -> PledgeReminder
         staff "remind now": the next unsent reminder becomes due at once
     reminders_sweep(*, now=None, batch_size=500, time_budget=None) -> int
+    reminders_due_count(*, limit, now=None) -> int
 """
 
 from __future__ import annotations
@@ -102,24 +103,41 @@ def _context(pledge: Pledge, number: int) -> dict:
 
 
 def _send_batch(batch: list[PledgeReminder], now: datetime.datetime) -> int:
-    sent = 0
+    """Log each email and mark the batch, all in the caller's transaction.
+
+    Two UPDATEs for the whole batch (sent / not needed) rather than one per
+    row: the sweep's cost is then the email log rows themselves.
+    """
+    sent, skipped = [], []
     for reminder in batch:
         pledge = reminder.pledge
         if pledge.status != Pledge.Status.CONFIRMED or pledge.supporter is None:
-            reminder.status = R.SKIPPED  # paid, cancelled, lapsed or anonymised
+            skipped.append(reminder.pk)  # paid, cancelled, lapsed or anonymised
             continue
-        log = email_enqueue(
+        email_enqueue(
             template="pledge_reminder",
             to=pledge.supporter,
             context=_context(pledge, reminder.number),
             kind="transactional",
             tags=["pledge-reminder"],
-            metadata={"pledge_id": str(pledge.pk), "reminder": str(reminder.number)},
+            metadata={
+                "pledge_id": str(pledge.pk),
+                "reminder": str(reminder.number),
+                "reminder_id": str(reminder.pk),
+            },
         )
-        reminder.status, reminder.sent_at, reminder.email_log = R.SENT, now, log
-        sent += 1
-    PledgeReminder.objects.bulk_update(batch, ["status", "sent_at", "email_log"])
-    return sent
+        sent.append(reminder.pk)
+    PledgeReminder.objects.filter(pk__in=sent).update(status=R.SENT, sent_at=now)
+    PledgeReminder.objects.filter(pk__in=skipped).update(status=R.SKIPPED)
+    return len(sent)
+
+
+def reminders_due_count(*, limit: int, now: datetime.datetime | None = None) -> int:
+    """How many reminders are due, counting no further than ``limit`` (the
+    partial index keeps this cheap however many are pending)."""
+    now = now or timezone.now()
+    due = PledgeReminder.objects.filter(status=R.PENDING, due_at__lte=now)
+    return due.values("pk")[:limit].count()
 
 
 def reminders_sweep(

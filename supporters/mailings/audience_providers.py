@@ -23,33 +23,42 @@ def _model(label: str):
         return None
 
 
+def _per_appeal(prefix: str, everyone: str, each: str) -> list[tuple[str, str]]:
+    """("prefix", everyone) then ("prefix:<appeal id>", each % name) per appeal."""
+    appeal = _model("fundraising.Appeal")
+    if appeal is None:
+        return []
+    choices = [(prefix, everyone)]
+    for pk, name in appeal.objects.order_by("pk").values_list("pk", "name"):
+        choices.append((f"{prefix}:{pk}", each % name))
+    return choices
+
+
+def _for_appeal(queryset: QuerySet, arg: str) -> QuerySet:
+    if not arg:
+        return queryset
+    if not arg.isdigit():
+        raise AudienceError(f"Unknown appeal {arg!r}.")
+    return queryset.filter(appeal_id=int(arg))
+
+
 # --- Donors to an appeal -------------------------------------------------------
 # A donor is a supporter with a paid card donation (refunds included: they
 # still gave) to the appeal.
 
 
 def _donor_choices() -> list[tuple[str, str]]:
-    appeal = _model("fundraising.Appeal")
-    if appeal is None:
+    if _model("fundraising.Donation") is None:
         return []
-    choices = [("donors", "Donors to any appeal")]
-    for pk, name in appeal.objects.order_by("pk").values_list("pk", "name"):
-        choices.append((f"donors:{pk}", f"Donors to {name}"))
-    return choices
+    return _per_appeal("donors", "Donors to any appeal", "Donors to %s")
 
 
 def _donor_ids(arg: str) -> QuerySet:
     donation = _model("fundraising.Donation")
     if donation is None:
         raise AudienceError("Donations are not available on this site.")
-    queryset = donation.objects.filter(
-        supporter__isnull=False, paid_at__isnull=False
-    ).values("supporter_id")
-    if arg:
-        if not arg.isdigit():
-            raise AudienceError(f"Unknown appeal {arg!r}.")
-        queryset = queryset.filter(appeal_id=int(arg))
-    return queryset
+    paid = donation.objects.filter(supporter__isnull=False, paid_at__isnull=False)
+    return _for_appeal(paid.values("supporter_id"), arg)
 
 
 register_group_provider("donors", choices=_donor_choices, supporter_ids=_donor_ids)
@@ -63,25 +72,19 @@ register_group_provider("donors", choices=_donor_choices, supporter_ids=_donor_i
 def _pledger_choices() -> list[tuple[str, str]]:
     if _model("pledges.Pledge") is None:
         return []
-    choices = [("pledgers", "People who pledged (any appeal)")]
-    appeal = _model("fundraising.Appeal")
-    for pk, name in appeal.objects.order_by("pk").values_list("pk", "name"):
-        choices.append((f"pledgers:{pk}", f"People who pledged to {name}"))
-    return choices
+    return _per_appeal(
+        "pledgers", "People who pledged (any appeal)", "People who pledged to %s"
+    )
 
 
 def _pledger_ids(arg: str) -> QuerySet:
     pledge = _model("pledges.Pledge")
     if pledge is None:
         raise AudienceError("Pledges are not available on this site.")
-    queryset = pledge.objects.filter(
+    kept = pledge.objects.filter(
         supporter__isnull=False, status__in=["confirmed", "fulfilled"]
-    ).values("supporter_id")
-    if arg:
-        if not arg.isdigit():
-            raise AudienceError(f"Unknown appeal {arg!r}.")
-        queryset = queryset.filter(appeal_id=int(arg))
-    return queryset
+    )
+    return _for_appeal(kept.values("supporter_id"), arg)
 
 
 register_group_provider(

@@ -99,15 +99,20 @@ def _classify(error: Exception) -> str:
     return "uncertain"
 
 
+def _personalised(compiled: Compiled, recipient: Recipient):
+    """(values, subject, html, text) for one recipient."""
+    values = recipient_values(
+        supporter_id=recipient.supporter_id,
+        first_name=recipient.first_name,
+        last_name=recipient.last_name,
+    )
+    return values, *compiled.personalise(values)
+
+
 def _anymail_batch(backend, mailing, compiled: Compiled, recipients, extra_metadata):
     merge_data, merge_headers, merge_metadata = {}, {}, {}
     for recipient in recipients:
-        values = recipient_values(
-            supporter_id=recipient.supporter_id,
-            first_name=recipient.first_name,
-            last_name=recipient.last_name,
-        )
-        subject, html, text = compiled.personalise(values)
+        values, subject, html, text = _personalised(compiled, recipient)
         merge_data[recipient.email] = {
             **values,
             "subject": subject,
@@ -155,12 +160,7 @@ def _anymail_batch(backend, mailing, compiled: Compiled, recipients, extra_metad
 def _plain_batch(backend, compiled: Compiled, recipients):
     messages = []
     for recipient in recipients:
-        values = recipient_values(
-            supporter_id=recipient.supporter_id,
-            first_name=recipient.first_name,
-            last_name=recipient.last_name,
-        )
-        subject, html, text = compiled.personalise(values)
+        values, subject, html, text = _personalised(compiled, recipient)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,

@@ -78,3 +78,18 @@ def test_create_from_content_makes_a_draft_and_refuses_an_empty_subject():
     assert mailing.body[0].block_type == "paragraph"
     with pytest.raises(services.MailingError, match="subject"):
         services.mailing_create_from_content(subject=" ", body_blocks=[])
+
+
+def test_preheader_is_the_first_hidden_text_and_block_styles_are_inlined(
+    mailing_factory,
+):
+    mailing = mailing_factory(
+        body=[
+            {"type": "heading", "value": "Next steps"},
+            {"type": "quote", "value": {"quote": "Hello", "attribution": ""}},
+        ]
+    )
+    html = mailing_compile(mailing=mailing).html
+    assert 'class="preheader" style="display: none' in html
+    assert "The hearing date" in html
+    assert '<blockquote class="quote" style="' in html

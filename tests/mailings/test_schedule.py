@@ -24,7 +24,9 @@ def test_schedule_form_reads_uk_time_across_the_clock_change():
     with time_machine.travel(datetime.datetime(2026, 3, 20, 12, tzinfo=LONDON)):
         form = ScheduleForm({"when": "2026-03-29T09:00"})  # first day of BST
         assert form.is_valid(), form.errors
-    assert form.cleaned_data["when"] == datetime.datetime(2026, 3, 29, 8, tzinfo=datetime.UTC)
+    assert form.cleaned_data["when"] == datetime.datetime(
+        2026, 3, 29, 8, tzinfo=datetime.UTC
+    )
 
 
 def test_past_time_is_refused():
@@ -43,9 +45,12 @@ def test_scheduled_mailing_goes_out_when_due_and_not_before(
     with django_capture_on_commit_callbacks(execute=True):
         services.mailings_sweep()
     assert Mailing.objects.get(pk=mailing.pk).status == "scheduled"
-    with time_machine.travel(when + datetime.timedelta(seconds=30), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.mailings_sweep()
+    due = when + datetime.timedelta(seconds=30)
+    with (
+        time_machine.travel(due, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.mailings_sweep()
     mailing.refresh_from_db()
     assert mailing.status == "sent" and mailing.sent_count == 2
 

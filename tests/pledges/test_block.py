@@ -59,3 +59,16 @@ def test_block_on_a_closed_appeal_shows_no_form(appeal):
     html = render(SimpleNamespace(appeal=appeal), heading="Pledge later")
     assert "no longer taking pledges" in html
     assert "<form" not in html
+
+
+def test_pledge_form_tag_renders_for_an_open_appeal_only(appeal, rf):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load pledges_tags %}{% pledge_form appeal %}{% pledge_link appeal %}"
+    )
+    html = template.render(Context({"appeal": appeal, "request": rf.get("/")}))
+    assert "Make my pledge" in html
+    assert f'href="/pledge/{appeal.slug}/"' in html
+    appeal.is_open = False
+    assert template.render(Context({"appeal": appeal})).strip() == ""

@@ -189,10 +189,26 @@ def test_two_sweeps_at_once_on_postgresql_never_send_a_reminder_twice(
     assert sum(results) == 120
     assert all(results), "both sweeps should have claimed some reminders"
     assert reminder_logs().count() == 120
-    assert (
-        PledgeReminder.objects.filter(number=1, status="sent")
-        .values("email_log")
-        .distinct()
-        .count()
-        == 120
-    )
+    reminder_ids = [log.metadata["reminder_id"] for log in reminder_logs()]
+    assert len(set(reminder_ids)) == 120
+    assert PledgeReminder.objects.filter(number=1, status="sent").count() == 120
+
+
+def test_a_big_backlog_is_shared_with_helper_sweeps_without_doubling(monkeypatch):
+    with time_machine.travel(at(2026, 6, 1, 12), tick=False):
+        appeal = appeal_make()
+        for _ in range(5):
+            pledge_make(appeal=appeal, due_date=D(2026, 6, 5))
+    monkeypatch.setattr(tasks, "SWEEP_HELPER_PER_BACKLOG", 2)
+    helpers = []
+    real = tasks.pledge_reminders_sweep.apply_async
+
+    def counting(*args, **kwargs):
+        helpers.append(kwargs.get("kwargs"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.pledge_reminders_sweep, "apply_async", counting)
+    with time_machine.travel(at(2026, 6, 5, 8, 30), tick=False):
+        tasks.pledge_reminders_sweep.apply()
+    assert helpers == [{"helper": True}, {"helper": True}]
+    assert reminder_logs().count() == 5
