@@ -114,6 +114,9 @@ class Mailing(models.Model):
     bounced_count = models.PositiveIntegerField(default=0)
     complained_count = models.PositiveIntegerField(default=0)
     unsubscribed_count = models.PositiveIntegerField(default=0)
+    # Only with MAILINGS_TRACK_AGGREGATE on: totals, never who opened or clicked.
+    opened_count = models.PositiveIntegerField(default=0)
+    clicked_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from .audience import AudienceError, mailing_audience_count
@@ -47,6 +48,8 @@ def mailing_progress(*, mailing: Mailing) -> dict:
         "bounced": mailing.bounced_count,
         "complained": mailing.complained_count,
         "unsubscribed": mailing.unsubscribed_count,
+        "opened": mailing.opened_count if settings.MAILINGS_TRACK_AGGREGATE else None,
+        "clicked": mailing.clicked_count if settings.MAILINGS_TRACK_AGGREGATE else None,
         "pause_reason": mailing.pause_reason,
         "finished": finished,
         "as_of": timezone.now().isoformat(),

@@ -54,8 +54,23 @@ def complaint_rate_exceeded(*, mailing: Mailing) -> bool:
     )
 
 
+_AGGREGATE = {EventType.OPENED: "opened_count", EventType.CLICKED: "clicked_count"}
+
+
+def _aggregate(event) -> None:
+    """Opens and clicks, only if the setting asks: one total per mailing,
+    nothing stored about the person (the mailing id is in the metadata)."""
+    counter = _AGGREGATE[event.event_type]
+    value = (event.metadata or {}).get("mailing")
+    if settings.MAILINGS_TRACK_AGGREGATE and value and str(value).isdigit():
+        Mailing.objects.filter(pk=int(value)).update(**{counter: F(counter) + 1})
+
+
 @receiver(tracking, dispatch_uid="mailings.tracking")
 def mailing_tracking_record(sender, event, esp_name, **kwargs) -> None:
+    if event.event_type in _AGGREGATE:
+        _aggregate(event)
+        return
     fields = _FIELDS.get(event.event_type)
     if fields is None:
         return

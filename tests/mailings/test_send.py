@@ -293,3 +293,21 @@ def test_test_send_goes_to_the_staff_member_only(
     assert Delivery.objects.count() == 0
     mailing.refresh_from_db()
     assert mailing.status == "draft"
+
+
+def test_without_a_provider_each_recipient_gets_their_own_message(
+    mailoutbox, topic, mailing_factory
+):
+    """The demo's file/console/SMTP backends: one message per person."""
+    people = make_people(3, topic=topic)
+    mailing = mailing_factory(topics=[topic])
+    started(mailing)
+    assert sending.mailing_deliver(mailing_id=mailing.pk) == "done"
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+    message = next(m for m in mailoutbox if m.to == [people[0].email])
+    assert message.subject == "News for Name0"
+    assert (
+        message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    )
+    assert "Dear Name0" in message.body
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}

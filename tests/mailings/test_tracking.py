@@ -82,3 +82,27 @@ def test_events_for_other_email_are_ignored(sent_mailing):
     event("delivered", message_id="not-ours")
     sent_mailing.refresh_from_db()
     assert sent_mailing.delivered_count == 0
+
+
+def _open_event(mailing):
+    tracking.send(
+        sender=object,
+        event=AnymailTrackingEvent(
+            event_type="opened", metadata={"mailing": str(mailing.pk)}, esp_event={}
+        ),
+        esp_name="Test",
+    )
+
+
+def test_opens_are_ignored_unless_aggregate_counts_are_turned_on(
+    sent_mailing, settings
+):
+    _open_event(sent_mailing)
+    sent_mailing.refresh_from_db()
+    assert sent_mailing.opened_count == 0
+    settings.MAILINGS_TRACK_AGGREGATE = True
+    _open_event(sent_mailing)
+    _open_event(sent_mailing)
+    sent_mailing.refresh_from_db()
+    assert sent_mailing.opened_count == 2  # a total: nothing kept per person
+    assert not Delivery.objects.exclude(delivered_at=None).exists()
