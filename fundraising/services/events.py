@@ -90,7 +90,7 @@ def _enqueue(event_pk: int) -> None:
 def stripe_event_apply(*, event_pk: int) -> str:
     """Apply one stored event, at most once. Returns its outcome."""
     with transaction.atomic():
-        event = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        event = StripeEvent.objects.select_for_update(no_key=True).get(pk=event_pk)
         if event.processed_at:
             return event.outcome
         handler = HANDLERS.get(event.type)
@@ -124,16 +124,21 @@ def stripe_event_failed(*, event_pk: int, error: str) -> None:
 
 
 def _linked(donation: Donation, payment_intent_id: str) -> None:
-    """A payment is now placed: re-apply events that were waiting for it."""
-    if not payment_intent_id:
-        return
-    waiting = list(
-        StripeEvent.objects.filter(
-            payment_intent_id=payment_intent_id, processed_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-    for pk in waiting:
-        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    """A payment is now placed: re-apply events that were waiting for it.
+
+    The lookup runs after this transaction commits, so an event stored at
+    any moment is either seen here or, arriving later, finds the payment.
+    """
+    if payment_intent_id:
+        transaction.on_commit(lambda: _reapply_waiting(payment_intent_id))
+
+
+def _reapply_waiting(payment_intent_id: str) -> None:
+    waiting = StripeEvent.objects.filter(
+        payment_intent_id=payment_intent_id, processed_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(waiting):
+        _enqueue(pk)
 
 
 def _donation_from_metadata(metadata: dict | None) -> Donation | None:

@@ -54,7 +54,7 @@ def _context(donation: Donation) -> dict:
 def donation_receipt_send(*, donation_id: int) -> bool:
     """Queue the receipt once per paid donation row."""
     donation = (
-        Donation.objects.select_for_update(of=("self",))
+        Donation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("appeal", "supporter", "parent")
         .get(pk=donation_id)
     )

@@ -43,8 +43,13 @@ def donation_facts_merge(
     Times keep the earliest, refunds the largest cumulative figure, and a
     closed dispute outranks an open one, so applying the same events in any
     order, any number of times, ends in the same state.
+
+    Locks: this donation's row, then its appeal's, both FOR NO KEY UPDATE, so
+    they never conflict with the key-share locks that inserting a row with a
+    foreign key to them takes (a new instalment), and every transaction takes
+    at most one existing donation before the appeal: no lock cycles.
     """
-    donation = Donation.objects.select_for_update().get(pk=donation_id)
+    donation = Donation.objects.select_for_update(no_key=True).get(pk=donation_id)
     before_counted, was_paid = donation.counted_pence, donation.paid_at is not None
     donation.paid_at = _earliest(donation.paid_at, paid_at)
     donation.failed_at = _earliest(donation.failed_at, failed_at)
@@ -69,7 +74,9 @@ def donation_facts_merge(
     if newly_paid and donation.appeal_id and donation.supporter_id:
         # Lock the appeal row first so two gifts from one donor settling at
         # once cannot both count them.
-        Appeal.objects.select_for_update().filter(pk=donation.appeal_id).first()
+        Appeal.objects.select_for_update(no_key=True).filter(
+            pk=donation.appeal_id
+        ).first()
         new_donor = int(
             not Donation.objects.filter(
                 appeal_id=donation.appeal_id,
@@ -119,7 +126,7 @@ def _external_figures(appeal_id: int) -> dict:
 @transaction.atomic
 def appeal_external_refresh(*, appeal_id: int) -> None:
     """Recount external contributions into the appeal (staff edits are rare)."""
-    Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    Appeal.objects.select_for_update(no_key=True).filter(pk=appeal_id).first()
     figures = _external_figures(appeal_id)
     Appeal.objects.filter(pk=appeal_id).update(
         raised_pence=F("stripe_pence") + figures["external_pence"], **figures
@@ -164,7 +171,7 @@ def appeal_totals_recompute(*, fix: bool = False) -> list[Drift]:
     drifts = []
     for appeal in Appeal.objects.order_by("pk"):
         with transaction.atomic():
-            locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+            locked = Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
             actual = appeal_totals_actual(appeal=locked)
             found = [
                 Drift(locked, field, getattr(locked, field), value)

@@ -24,6 +24,14 @@ def pence(value) -> str:
 
 
 @register.simple_tag
+def featured_appeal():
+    """The newest open appeal (one query), for the home page's call to action."""
+    from fundraising.models import Appeal
+
+    return Appeal.objects.filter(is_open=True).order_by("-created_at", "-id").first()
+
+
+@register.simple_tag
 def stripe_test_mode() -> bool:
     return gateway.is_test_mode()
 
@@ -58,11 +66,14 @@ def progress_context(appeal) -> dict:
 
 
 @register.inclusion_tag("fundraising/includes/appeal_progress.html")
-def appeal_progress(appeal, show_donate_link: bool = True) -> dict:
+def appeal_progress(appeal, show_donate_link: bool = True, nested: bool = False):
+    """The progress bar and both routes. ``nested=True`` inside a section that
+    already has an h2 (its own title becomes an h3)."""
     if appeal is None:
         return {"appeal": None}
     return {
         "appeal": appeal,
         "show_donate_link": show_donate_link,
+        "heading": "h3" if nested else "h2",
         **progress_context(appeal),
     }

@@ -67,3 +67,11 @@ def form_data(**overrides) -> dict:
 
 def paid_donations(appeal):
     return Donation.objects.filter(appeal=appeal, paid_at__isnull=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "home.seed.seed_home",
     "supporters.seed.seed_supporters",
+    "fundraising.seed.seed_fundraising",
     "fundraising.pledges.seed.seed_pledges",
     "campaign.seed.seed_campaign",
     "home.seed.seed_site",
