@@ -11,6 +11,8 @@ Screenshots of each journey's last step go to ``artifacts/browser/``.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import shutil
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, services_missing
+from tests.conftest import ROOT, services_missing, wait_for
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses
 # to run inside one unless told that this is deliberate (test code only).
@@ -125,3 +127,178 @@ def save_screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- the live site, as the journeys need it ----------------------------------
+
+
+@pytest.fixture(autouse=True)
+def live_site(settings, live_server):
+    """The live server, with the absolute links it makes pointing at itself.
+
+    ANTISPAM_MIN_SECONDS is 0 because Playwright fills a form faster than the
+    three seconds a person needs (the rule has its own tests in
+    tests/supporters/test_antispam.py); rate-limit counters start empty.
+    """
+    from django.core.cache import cache
+
+    settings.BASE_URL = live_server.url
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    settings.ANTISPAM_MIN_SECONDS = 0
+    cache.clear()
+    return live_server.url
+
+
+def on_site(site_url: str, url: str) -> str:
+    """An emailed link (made with any BASE_URL) as a URL on the live server."""
+    parts = urlsplit(url)
+    return site_url + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# --- email written by a real worker ------------------------------------------
+
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+class Mailbox:
+    """What a real Celery worker sent, read from Django's file email backend.
+
+    The worker writes each connection's messages to one file, each followed
+    by a line of 79 dashes; only complete messages are read.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        found = []
+        for path in sorted(self.folder.glob("*.log")):
+            data = path.read_bytes()
+            for chunk in data.split(SEPARATOR)[:-1]:
+                found.append(
+                    email.message_from_bytes(chunk, policy=email.policy.default)
+                )
+        return found
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        address = address.lower()
+        return [m for m in self.messages() if address in str(m["To"]).lower()]
+
+    def wait_for(
+        self, *, to: str, subject: str = "", count: int = 1, timeout: float = 60
+    ) -> email.message.EmailMessage:
+        """The ``count``-th message to ``to`` whose subject contains ``subject``."""
+
+        def arrived():
+            matching = [m for m in self.to(to) if subject in str(m["Subject"])]
+            return matching[count - 1] if len(matching) >= count else None
+
+        return wait_for(
+            arrived, timeout=timeout, what=f"email {count} to {to} about {subject!r}"
+        )
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(message, path: str) -> str:
+    """The first link in the plain-text body whose path starts with ``path``."""
+    match = re.search(
+        r"https?://[^/\s]+(" + re.escape(path) + r"[^\s<>\"]*)", text_of(message)
+    )
+    assert match, f"no {path} link in:\n{text_of(message)}"
+    return match.group(1)
+
+
+@pytest.fixture
+def mail_dir(tmp_path) -> Path:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def mailbox(mail_dir) -> Mailbox:
+    return Mailbox(mail_dir)
+
+
+@pytest.fixture
+def start_worker(celery_worker_factory, celery_broker, mail_dir):
+    """Start a real worker through Redis that writes its email to ``mailbox``.
+
+    The live server (a thread of this process) publishes tasks to Redis too,
+    because ``celery_broker`` switches eager mode off for the whole process.
+    """
+
+    def start(*, extra_env: dict | None = None, concurrency: int = 1):
+        return celery_worker_factory(
+            concurrency=concurrency,
+            extra_env={"WORKER_MAIL_DIR": str(mail_dir), **(extra_env or {})},
+        )
+
+    return start
+
+
+# --- the Stripe double, as a browser meets it ---------------------------------
+
+
+@pytest.fixture
+def stripe_live(settings, live_server):
+    """The offline Stripe double on a loopback port, sending its signed
+    webhooks over HTTP to the live server, as Stripe would. ``worker_env``
+    points a worker's settings at it as well."""
+    from fundraising.stripe_double import StripeDouble
+
+    double = StripeDouble(
+        webhook_secret="whsec_test_double",
+        deliver_to=f"{live_server.url}/stripe/webhook/",
+    ).start()
+    settings.STRIPE_SECRET_KEY = "sk_test_double"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_double"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_double"
+    settings.STRIPE_API_BASE = double.url
+    double.worker_env = {
+        "STRIPE_SECRET_KEY": "sk_test_double",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_double",
+        "STRIPE_WEBHOOK_SECRET": "whsec_test_double",
+        "STRIPE_API_BASE": double.url,
+    }
+    yield double
+    double.stop()
+
+
+# --- staff in the Wagtail admin -----------------------------------------------
+
+STAFF_PASSWORD = "a long browser-test password"
+
+
+def staff_user(username: str, *, groups=(), superuser: bool = False):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user_model = get_user_model()
+    make = (
+        user_model.objects.create_superuser
+        if superuser
+        else (user_model.objects.create_user)
+    )
+    user = make(username, f"{username}@example.org", STAFF_PASSWORD)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def admin_login(page, site_url: str, user) -> None:
+    """Sign in through the admin's own login form (two-factor is off in the
+    test settings: ADMIN_2FA_REQUIRED=False)."""
+    page.goto(f"{site_url}/admin/login/")
+    page.locator("input[name=username]").fill(user.get_username())
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/admin/(?!login)"))
