@@ -7,7 +7,8 @@ Interface:
         what would be created/updated, and what is skipped. Writes nothing.
     supporters_import(*, file, source, user=None) -> ImportReport
         Checks again; if any row has an error nothing is written; otherwise
-        writes every row in one transaction (all or nothing).
+        writes every row in one transaction (all or nothing), 1,000 rows at a
+        time with bulk queries (a 50,000-row file: see ``make bench``).
 
 Columns (header row, names case-insensitive; order free):
     required: email, consent_given_at, consent_source, consent_wording
@@ -29,19 +30,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .addresses import email_normalise, text_clean
-from .models import ConsentRecord, Subscription, Tag, Topic
-from .services import (
-    PURPOSE_EMAIL_UPDATES,
-    consent_current,
-    consent_grant,
-    is_suppressed,
-    supporter_get_by_email,
-    supporter_upsert,
-)
+from .addresses import email_hash, email_normalise, text_clean
+from .models import ConsentRecord, Subscription, Supporter, Suppression, Tag, Topic
+from .services import PURPOSE_EMAIL_UPDATES, supporter_upsert
 
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
 REQUIRED = ("email", "consent_given_at", "consent_source", "consent_wording")
@@ -250,76 +246,185 @@ def _read(file, report: ImportReport, topics: dict):
         stream.detach()  # leave the uploaded file open for the caller
 
 
-def _skip_reason(email: str) -> str:
-    if is_suppressed(email):
+CHUNK = 1000
+
+
+def _chunks(rows, size: int = CHUNK):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _lookup(chunk: list[Row]) -> tuple[dict, set]:
+    """For a chunk of rows, in two queries: known supporters (email -> (id,
+    latest email consent action)) and the suppressed addresses."""
+    emails = [row.email for row in chunk]
+    latest = (
+        ConsentRecord.objects.filter(
+            supporter=OuterRef("pk"), purpose=PURPOSE_EMAIL_UPDATES
+        )
+        .order_by("-created_at", "-id")
+        .values("action")[:1]
+    )
+    known = {
+        email: (pk, action)
+        for email, pk, action in Supporter.objects.annotate(
+            email_lower=Lower("email"), latest_action=Subquery(latest)
+        )
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", "pk", "latest_action")
+    }
+    hashes = {email_hash(email): email for email in emails}
+    suppressed = {
+        hashes[h]
+        for h in Suppression.objects.filter(email_hash__in=hashes).values_list(
+            "email_hash", flat=True
+        )
+    }
+    return known, suppressed
+
+
+def _skip_reason(row: Row, known: dict, suppressed: set) -> str:
+    if row.email in suppressed:
         return "unsubscribed, bounced or erased earlier: not re-subscribed"
-    supporter = supporter_get_by_email(email)
-    if supporter is not None:
-        current = consent_current(supporter=supporter, purpose=PURPOSE_EMAIL_UPDATES)
-        if current is not None and current.action == ConsentRecord.Action.WITHDRAWN:
-            return "withdrew consent earlier: not re-subscribed"
+    if known.get(row.email, (None, None))[1] == ConsentRecord.Action.WITHDRAWN:
+        return "withdrew consent earlier: not re-subscribed"
     return ""
 
 
 def supporters_import_check(*, file) -> ImportReport:
     report = ImportReport()
     topics = {t.slug: t for t in Topic.objects.all()}
-    for row in _read(file, report, topics):
-        reason = _skip_reason(row.email)
-        if reason:
-            report.skipped.append((row.line, reason))
-            continue
-        if supporter_get_by_email(row.email) is None:
-            report.new += 1
-        else:
-            report.updated += 1
-        if len(report.preview) < PREVIEW_ROWS:
-            report.preview.append(row)
+    for chunk in _chunks(_read(file, report, topics)):
+        known, suppressed = _lookup(chunk)
+        for row in chunk:
+            reason = _skip_reason(row, known, suppressed)
+            if reason:
+                report.skipped.append((row.line, reason))
+                continue
+            if row.email in known:
+                report.updated += 1
+            else:
+                report.new += 1
+            if len(report.preview) < PREVIEW_ROWS:
+                report.preview.append(row)
     return report
 
 
+class _RollBack(Exception):
+    pass
+
+
 def supporters_import(*, file, source: str, user=None) -> ImportReport:
-    report = supporters_import_check(file=file)
-    if not report.ok:
-        return report
+    """One pass: rows are checked and written chunk by chunk inside one
+    transaction, which is rolled back if any row turns out to be bad."""
+    report = ImportReport()
     topics = {t.slug: t for t in Topic.objects.all()}
-    tag_cache: dict[str, Tag] = {}
-    with transaction.atomic():
-        for row in _read(file, ImportReport(), topics):
-            if _skip_reason(row.email):
-                continue
-            _write(row, source=source, tag_cache=tag_cache)
+    tags: dict[str, Tag] = {}
+    try:
+        with transaction.atomic():
+            for chunk in _chunks(_read(file, report, topics)):
+                known, suppressed = _lookup(chunk)
+                rows = []
+                for row in chunk:
+                    reason = _skip_reason(row, known, suppressed)
+                    if reason:
+                        report.skipped.append((row.line, reason))
+                        continue
+                    rows.append(row)
+                    if row.email in known:
+                        report.updated += 1
+                    else:
+                        report.new += 1
+                if report.error_count == 0:
+                    _write_chunk(rows, known=known, source=source, tags=tags)
+            if not report.ok:
+                raise _RollBack
+    except _RollBack:
+        return report
     report.imported = True
     return report
 
 
-def _write(row: Row, *, source: str, tag_cache: dict) -> None:
-    supporter = supporter_upsert(
-        email=row.email,
-        source=source,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        postcode=row.postcode,
-    )
-    for topic in row.topics:
-        Subscription.objects.update_or_create(
-            supporter=supporter,
-            topic=topic,
-            defaults={
-                "status": Subscription.Status.CONFIRMED,
-                "confirmed_at": row.consent_at,
-                "unsubscribed_at": None,
-            },
+def _write_chunk(rows: list[Row], *, known: dict, source: str, tags: dict) -> None:
+    """Write one chunk with a handful of bulk queries (new people in one
+    INSERT); known people go through supporter_upsert, which never blanks a
+    name."""
+    now = timezone.now()
+    ids = {}
+    new = [row for row in rows if row.email not in known]
+    created = Supporter.objects.bulk_create(
+        Supporter(
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            postcode=row.postcode.upper(),
+            source=source[:200],
+            created_at=now,
+            last_active_at=now,
         )
-    for name in row.tags:
-        if name not in tag_cache:
-            tag_cache[name], _ = Tag.objects.get_or_create(name=name)
-        supporter.tags.add(tag_cache[name])
-    consent_grant(
-        supporter=supporter,
-        purpose=PURPOSE_EMAIL_UPDATES,
-        wording=row.wording,
-        wording_version=row.wording_version,
-        source=f"{source}; original: {row.consent_source}"[:200],
-        confirmed_at=row.consent_at,
+        for row in new
+    )
+    ids.update({s.email: s.pk for s in created})
+    for row in rows:
+        if row.email in known:
+            ids[row.email] = supporter_upsert(
+                email=row.email,
+                source=source,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                postcode=row.postcode,
+            ).pk
+    by_topic: dict[int, list[int]] = {}
+    pairs = []
+    for row in rows:
+        for topic in row.topics:
+            by_topic.setdefault(topic.pk, []).append(ids[row.email])
+            pairs.append(
+                Subscription(
+                    supporter_id=ids[row.email],
+                    topic=topic,
+                    status=Subscription.Status.CONFIRMED,
+                    confirmed_at=row.consent_at,
+                )
+            )
+    Subscription.objects.bulk_create(pairs, ignore_conflicts=True)
+    for topic_id, supporter_ids in by_topic.items():
+        # Unconfirmed becomes confirmed; a topic the person left stays left.
+        Subscription.objects.filter(
+            topic_id=topic_id,
+            supporter_id__in=supporter_ids,
+            status=Subscription.Status.UNCONFIRMED,
+        ).update(
+            status=Subscription.Status.CONFIRMED, confirmed_at=now, unsubscribed_at=None
+        )
+    for name in {t for row in rows for t in row.tags} - set(tags):
+        tags[name], _ = Tag.objects.get_or_create(name=name)
+    Through = Supporter.tags.through
+    Through.objects.bulk_create(
+        (
+            Through(supporter_id=ids[row.email], tag_id=tags[name].pk)
+            for row in rows
+            for name in row.tags
+        ),
+        ignore_conflicts=True,
+    )
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            supporter_id=ids[row.email],
+            purpose=PURPOSE_EMAIL_UPDATES,
+            action=ConsentRecord.Action.GRANTED,
+            lawful_basis=ConsentRecord.LawfulBasis.CONSENT,
+            wording=row.wording,
+            wording_version=row.wording_version,
+            source=f"{source}; original: {row.consent_source}"[:200],
+            confirmed_at=row.consent_at,
+            created_at=now,
+        )
+        for row in rows
     )

@@ -154,3 +154,29 @@ def test_forged_stored_file_reference_is_refused(care, topics):
     response = care.post(URL, {"stored": "supporter-imports/../../etc/passwd:sig"})
     assert response.status_code == 302
     assert response["Location"] == reverse("supporters_admin_import")
+
+
+def test_import_adds_to_known_people_without_blanking_or_rejoining_lists(care, topics):
+    ann = SupporterFactory(
+        email="ann@example.org", first_name="Annie", last_name="Bell"
+    )
+    Subscription.objects.create(supporter=ann, topic=topics[0], status="unsubscribed")
+    consent_grant(
+        supporter=ann,
+        purpose="email_updates",
+        wording="w",
+        wording_version="1",
+        source="s",
+    )
+    content = (
+        HEADER + "ann@example.org,,2025-03-01,Stall,Yes,campaign-updates;events,\n"
+    )
+    response = _upload(care, content)
+    assert "1 already known" in response.content.decode()
+    _confirm(care, response)
+    ann.refresh_from_db()
+    assert (ann.first_name, ann.last_name) == ("Annie", "Bell")
+    statuses = dict(
+        Subscription.objects.filter(supporter=ann).values_list("topic__slug", "status")
+    )
+    assert statuses == {"campaign-updates": "unsubscribed", "events": "confirmed"}
