@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -26,9 +25,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._common import ROOT, bench_database, production_env
+
 PY = sys.executable
 
 # Runs inside Django (production settings): seed like `seed_demo` but without
@@ -51,49 +51,10 @@ print("PAGES=" + json.dumps({
 """
 
 
-def _bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench.site needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return urlunsplit(parts._replace(path="/" + parts.path.lstrip("/") + "_bench_site"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _production_env(database_url: str, redis_url: str) -> dict:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "CACHE_URL": os.environ.get("CACHE_URL") or redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BASE_URL": "https://127.0.0.1",
-        # Plain HTTP on loopback; TLS is the proxy's job in a deployment.
-        "SECURE_SSL_REDIRECT": "false",
-        "EMAIL_ESP": "postmark",
-        "EMAIL_ESP_API_KEY": "bench-sends-no-email",
-        "MEDIA_ROOT": str(ROOT / "var" / "bench-site-media"),
-        "SERVE_MEDIA": "true",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def _manage(env: dict, *args: str, capture: bool = False) -> str:
@@ -145,12 +106,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
 
-    database_url = _bench_database_url(
-        os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/campaign"
+    database_url = bench_database("site")
+    env = production_env(
+        database_url,
+        MEDIA_ROOT=str(ROOT / "var" / "bench-site-media"),
+        SERVE_MEDIA="true",
     )
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    _ensure_database(database_url)
-    env = _production_env(database_url, redis_url)
     print(f"Preparing {urlsplit(database_url).path.lstrip('/')} ...", flush=True)
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput")

@@ -73,6 +73,8 @@ def campaign_page_create(*, parent: Page | None = None, **fields) -> CampaignPag
         "crowdjustice_url": "https://www.crowdjustice.com/case/example/",
         "demands": [("demand", {"title": "Keep pupil data safe", "text": ""})],
     }
+    if fields.get("hero_image") and "hero_image_alt" not in fields:
+        fields["hero_image_alt"] = "A description of the image"
     page = CampaignPage(**(defaults | fields))
     (parent or site_root()).add_child(instance=page)
     for order, milestone in enumerate(
@@ -117,3 +119,58 @@ def briefings_page_create(*, parent: Page | None = None, documents=()) -> Briefi
     for order, document in enumerate(documents):
         page.items.add(BriefingsPageItem(sort_order=order, document=document))
     return publish(page)
+
+
+def campaign_page_form_data(**overrides) -> dict:
+    """POST data for the admin's campaign page form (StreamFields and inline
+    panels in Wagtail's flattened form), for tests that drive the admin."""
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    data = {
+        "title": "Labels last a lifetime",
+        "slug": "labels",
+        "standfirst": "We are challenging the new census.",
+        "hashtag": "#LabelsLastaLifetime",
+        "status": "active",
+        "crowdjustice_url": "https://www.crowdjustice.com/case/labels/",
+        "demands": streamfield(
+            [("demand", {"title": "Keep pupil data safe", "text": "Now."})]
+        ),
+        "body": streamfield(
+            [
+                ("heading", {"text": "Why", "level": "h2"}),
+                ("paragraph", rich_text("<p>Because.</p>")),
+                ("statistic", {"figure": "1,000+", "label": "releases", "source": ""}),
+            ]
+        ),
+        "milestones": inline_formset(
+            [
+                {
+                    "title": "Letter before action sent",
+                    "state": "done",
+                    "date": "2026-02-01",
+                    "date_label": "",
+                    "text": "",
+                    "reached_at": "",
+                },
+                {
+                    "title": "Hearing",
+                    "state": "upcoming",
+                    "date": "",
+                    "date_label": "Spring",
+                    "text": "",
+                    "reached_at": "",
+                },
+            ]
+        ),
+        "hero_image": "",
+        "hero_image_alt": "",
+        "related_briefings": inline_formset([]),
+    }
+    data.update(overrides)
+    return nested_form_data(data)

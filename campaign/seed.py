@@ -32,6 +32,7 @@ from .models import (
 )
 
 BRIEFING_TITLE = "Briefing: the Alternative Provision Census"
+BANNER_ALT = "Rows of coloured labels above the campaign hashtag"
 
 
 def demo_image(*, title: str, text: str, seed: int = 0):
@@ -105,6 +106,7 @@ def seed_campaign_page(*, home: Page, image, briefing, log) -> CampaignPage:
         hashtag=data["hashtag"],
         crowdjustice_url=data["crowdjustice_url"],
         hero_image=image,
+        hero_image_alt=BANNER_ALT,
         show_in_menus=True,
         demands=[("demand", {"title": t, "text": x}) for t, x in data["demands"]],
         body=_body(data["body"]),
@@ -172,11 +174,7 @@ def seed_updates(*, home: Page, campaign: CampaignPage, images, log) -> None:
             standfirst=standfirst,
             related_campaign=campaign,
             hero_image=image,
-            hero_image_alt=(
-                "Rows of coloured labels above the words Labels Last a Lifetime"
-                if image
-                else ""
-            ),
+            hero_image_alt=BANNER_ALT if image else "",
             body=body,
         )
         if created:

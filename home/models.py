@@ -12,29 +12,27 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from campaign.blocks import ALT_TEXT_MISSING, BodyBlock, https_only
-from campaign.models.mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
+from campaign.blocks import BodyBlock, https_only
+from campaign.models.mixins import (
+    EmbedPolicyMixin,
+    HeroImageFields,
+    PublicPageMixin,
+    SharePageMixin,
+    image_foreign_key,
+)
 
 LATEST_UPDATES_ON_HOME = 3
 
 
-class HomePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+class HomePage(
+    PublicPageMixin, EmbedPolicyMixin, SharePageMixin, HeroImageFields, Page
+):
     """The site root: hero, featured campaign, latest updates, calls to action."""
 
     hero_headline = models.CharField(
         max_length=160, blank=True, help_text="Large text at the top. Empty: the title."
     )
     intro = models.TextField(blank=True, max_length=500)
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(
-        "Hero image alternative text", max_length=250, blank=True
-    )
     featured_campaign = models.ForeignKey(
         "campaign.CampaignPage",
         null=True,
@@ -50,11 +48,10 @@ class HomePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
             [
                 FieldPanel("hero_headline"),
                 FieldPanel("intro"),
-                FieldPanel("hero_image"),
-                FieldPanel("hero_image_alt"),
             ],
             heading="Hero",
         ),
+        *HeroImageFields.hero_panels,
         PageChooserPanel("featured_campaign", "campaign.CampaignPage"),
         FieldPanel("body"),
     ]
@@ -67,13 +64,6 @@ class HomePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
         "campaign.BriefingsPage",
         "home.StandardPage",
     ]
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        super().clean()
-        if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": ALT_TEXT_MISSING})
 
     def get_context(self, request, *args, **kwargs):
         from campaign.selectors import latest_updates
@@ -157,13 +147,8 @@ class SiteSettings(BaseSiteSetting):
         help_text="Used by campaign pages that do not set their own (https).",
     )
     footer_text = models.TextField(blank=True, max_length=600)
-    default_share_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown when a page without its own image is shared.",
+    default_share_image = image_foreign_key(
+        "Shown when a page without its own image is shared."
     )
     bluesky_url = _profile_url("Bluesky")
     mastodon_url = _profile_url("Mastodon")

@@ -165,9 +165,7 @@ def seed_site(*, log) -> None:
         home.featured_campaign = campaign
         if campaign is not None and campaign.hero_image_id:
             home.hero_image = campaign.hero_image
-            home.hero_image_alt = (
-                "Rows of coloured labels above the words Labels Last a Lifetime"
-            )
+            home.hero_image_alt = campaign.hero_image_alt
         home.save_revision().publish()
     _standard_page(
         home,

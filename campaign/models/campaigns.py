@@ -13,7 +13,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import MILESTONE_STATES, BodyBlock, CampaignDemandsBlock, https_only
-from .mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
+from .mixins import (
+    EmbedPolicyMixin,
+    HeroImageFields,
+    PublicPageMixin,
+    SharePageMixin,
+)
 
 hashtag_validator = RegexValidator(
     r"^#?[A-Za-z][A-Za-z0-9_]{0,99}$",
@@ -28,17 +33,11 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class CampaignPage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+class CampaignPage(
+    PublicPageMixin, EmbedPolicyMixin, SharePageMixin, HeroImageFields, Page
+):
     standfirst = models.TextField(
         max_length=400, help_text="One or two sentences under the title."
-    )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Also used when the page is shared.",
     )
     hashtag = models.CharField(
         max_length=100, blank=True, validators=[hashtag_validator]
@@ -67,7 +66,7 @@ class CampaignPage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("standfirst"),
-        FieldPanel("hero_image"),
+        *HeroImageFields.hero_panels,
         MultiFieldPanel(
             [
                 FieldPanel("status"),

@@ -3,9 +3,51 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.csp import CSP
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from ..blocks import ALT_TEXT_MISSING
 from ..embeds import embed_target
+
+
+def image_foreign_key(help_text: str = "") -> models.ForeignKey:
+    """An optional image that survives the image's deletion as "no image"."""
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
+class HeroImageFields(models.Model):
+    """A page's main image with the alternative text readers need."""
+
+    hero_image = image_foreign_key("Shown at the top, in lists and when shared.")
+    hero_image_alt = models.CharField(
+        "Image alternative text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for screen reader users.",
+    )
+
+    hero_panels = [
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Image"
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": ALT_TEXT_MISSING})
 
 
 def embed_frame_hosts(stream_value) -> list[str]:

@@ -15,8 +15,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..blocks import ALT_TEXT_MISSING, BodyBlock
-from .mixins import EmbedPolicyMixin, PublicPageMixin, SharePageMixin
+from ..blocks import BodyBlock
+from .mixins import (
+    EmbedPolicyMixin,
+    HeroImageFields,
+    PublicPageMixin,
+    SharePageMixin,
+)
 
 UPDATES_PER_PAGE = 10
 
@@ -110,26 +115,14 @@ def _today():
     return timezone.localdate()
 
 
-class UpdatePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
+class UpdatePage(
+    PublicPageMixin, EmbedPolicyMixin, SharePageMixin, HeroImageFields, Page
+):
     date = models.DateField(
         "Publication date", default=_today, help_text="Shown on the update."
     )
     author_name = models.CharField(max_length=120, blank=True)
     standfirst = models.TextField(max_length=400, help_text="A sentence or two.")
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown at the top, in lists and when shared.",
-    )
-    hero_image_alt = models.CharField(
-        "Image alternative text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the image for screen reader users.",
-    )
     topics = ClusterTaggableManager(through=UpdateTopic, blank=True)
     related_campaign = models.ForeignKey(
         "campaign.CampaignPage",
@@ -147,9 +140,7 @@ class UpdatePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
             heading="About this update",
         ),
         FieldPanel("standfirst"),
-        MultiFieldPanel(
-            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Image"
-        ),
+        *HeroImageFields.hero_panels,
         FieldPanel("related_campaign"),
         FieldPanel("body"),
     ]
@@ -166,13 +157,6 @@ class UpdatePage(PublicPageMixin, EmbedPolicyMixin, SharePageMixin, Page):
 
     class Meta:
         verbose_name = "update"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        super().clean()
-        if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": ALT_TEXT_MISSING})
 
     def get_hashtag(self) -> str:
         campaign = self.related_campaign

@@ -13,7 +13,6 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
-    rich_text,
     streamfield,
 )
 
@@ -53,48 +52,7 @@ class AdminTestCase(WagtailPageTestCase):
         self.home = HomePage.objects.get()
 
 
-def campaign_form(**overrides):
-    data = {
-        "title": "Labels last a lifetime",
-        "slug": "labels",
-        "standfirst": "We are challenging the new census.",
-        "hashtag": "#LabelsLastaLifetime",
-        "status": "active",
-        "crowdjustice_url": "https://www.crowdjustice.com/case/labels/",
-        "demands": streamfield(
-            [("demand", {"title": "Keep pupil data safe", "text": "Now."})]
-        ),
-        "body": streamfield(
-            [
-                ("heading", {"text": "Why", "level": "h2"}),
-                ("paragraph", rich_text("<p>Because.</p>")),
-                ("statistic", {"figure": "1,000+", "label": "releases", "source": ""}),
-            ]
-        ),
-        "milestones": inline_formset(
-            [
-                {
-                    "title": "Letter before action sent",
-                    "state": "done",
-                    "date": "2026-02-01",
-                    "date_label": "",
-                    "text": "",
-                    "reached_at": "",
-                },
-                {
-                    "title": "Hearing",
-                    "state": "upcoming",
-                    "date": "",
-                    "date_label": "Spring",
-                    "text": "",
-                    "reached_at": "",
-                },
-            ]
-        ),
-        "related_briefings": inline_formset([]),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
+campaign_form = factories.campaign_page_form_data
 
 
 def form_error_text(response) -> str:

@@ -15,7 +15,6 @@ from wagtail.admin.viewsets import viewsets
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Workflow, WorkflowState
-from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from campaign import factories
 from campaign.models import CampaignPage
@@ -94,24 +93,7 @@ def test_editor_submits_and_an_approver_publishes(client, editor, approver):
     add_url = reverse(
         "wagtailadmin_pages:add", args=["campaign", "campaignpage", home.pk]
     )
-    data = nested_form_data(
-        {
-            "title": "Labels last a lifetime",
-            "slug": "labels",
-            "standfirst": "We are challenging the census.",
-            "hashtag": "LabelsLastaLifetime",
-            "status": "active",
-            "crowdjustice_url": "",
-            "demands": streamfield(
-                [("demand", {"title": "Keep data safe", "text": ""})]
-            ),
-            "body": streamfield([]),
-            "milestones-TOTAL_FORMS": "0",
-            "milestones-INITIAL_FORMS": "0",
-            "related_briefings-TOTAL_FORMS": "0",
-            "related_briefings-INITIAL_FORMS": "0",
-        }
-    )
+    data = factories.campaign_page_form_data(slug="labels")
     # An editor trying to publish only gets a draft.
     login(client, editor).post(add_url, data | {"action-publish": "action-publish"})
     page = CampaignPage.objects.get(slug="labels")

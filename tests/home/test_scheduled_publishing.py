@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from campaign import factories
 from campaign.models import CampaignPage
 from config.celery import app
 from home.models import HomePage
@@ -27,28 +27,6 @@ def test_beat_runs_the_publishing_task_every_minute():
     entry = app.conf.beat_schedule["publish-scheduled-pages"]
     assert entry["task"] == "home.tasks.scheduled_pages_publish"
     assert entry["schedule"] <= 60
-
-
-def campaign_data(**extra):
-    return nested_form_data(
-        {
-            "title": "Hearing date announced",
-            "slug": "hearing",
-            "standfirst": "The court has listed our case.",
-            "hashtag": "",
-            "status": "active",
-            "crowdjustice_url": "",
-            "demands": streamfield(
-                [("demand", {"title": "Keep data safe", "text": ""})]
-            ),
-            "body": streamfield([]),
-            "milestones-TOTAL_FORMS": "0",
-            "milestones-INITIAL_FORMS": "0",
-            "related_briefings-TOTAL_FORMS": "0",
-            "related_briefings-INITIAL_FORMS": "0",
-        }
-        | extra
-    )
 
 
 @pytest.fixture
@@ -67,8 +45,10 @@ def test_scheduled_page_goes_live_on_time_across_the_clock_change(admin_client):
     with time_machine.travel(dt.datetime(2026, 3, 28, 12, 0, tzinfo=UTC), tick=False):
         response = admin_client.post(
             url,
-            campaign_data(
-                go_live_at="2026-03-29 02:30", **{"action-publish": "action-publish"}
+            factories.campaign_page_form_data(
+                slug="hearing",
+                go_live_at="2026-03-29 02:30",
+                **{"action-publish": "action-publish"},
             ),
         )
         assert response.status_code == 302
@@ -92,8 +72,6 @@ def test_scheduled_page_goes_live_on_time_across_the_clock_change(admin_client):
 
 
 def test_expired_page_is_unpublished_by_the_task(admin_client):
-    from campaign import factories
-
     page = factories.campaign_page_create(slug="old-news")
     page.expire_at = dt.datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
     page.save()
