@@ -141,15 +141,14 @@ class Mailing(models.Model):
 class Delivery(models.Model):
     """One recipient of one mailing.
 
-    pending -> claimed (a worker holds it, lease running, provider not called)
-            -> sending (the provider call is about to start / in flight)
-            -> sent | failed | skipped (suppressed or gone at send time)
-            -> uncertain (the call started but its outcome is unknown)
+    pending -> sending (claimed by a worker under a lease; the provider call
+                        is about to start or in flight)
+            -> sent | failed | uncertain (the call's outcome is unknown)
+    pending -> skipped (suppressed or left the list by send time)
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
-        CLAIMED = "claimed", "Claimed by a worker"
         SENDING = "sending", "Provider call in flight"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"

@@ -5,30 +5,33 @@ Interface:
         "stopped" (not sending), "done" (finished), "waiting" (other workers
         hold leases: look again later), "retry" (temporary provider trouble:
         back off), "continue" (budget spent: hand over to a fresh task)
-    deliveries_reclaim(*, mailing_id=None) -> (released, uncertain)
+    deliveries_reclaim(*, mailing_id=None) -> int   (rows made "uncertain")
     mailing_finish_if_done(*, mailing_id) -> bool
 
 Exactly once, and its trade-off
 -------------------------------
-A batch is claimed in the database (SELECT ... FOR UPDATE SKIP LOCKED, then
-status "claimed" with a lease), never with a lock file or in memory, so two
-workers started at the same instant, on one machine or two, get disjoint
-rows. Just before the provider call the rows become "sending" in their own
-committed transaction; after it they become sent / failed.
+A worker takes the rate-limit tokens for a batch, then in ONE transaction
+locks up to a batch of pending rows (SELECT ... FOR UPDATE SKIP LOCKED),
+re-checks consent and suppression, and marks the rows "sending" with a lease
+(the others "skipped"). Rows are claimed in the database, never with a lock
+file or in memory, so two workers started at the same instant, on one
+machine or two, get disjoint rows. Then one provider call; then each row
+becomes sent, failed or uncertain.
 
-If a worker dies (SIGKILL, lost machine) its lease expires and the rows are
-reclaimed:
-  * still "claimed": the provider was never called, so they go back to
-    "pending" and another worker sends them;
-  * "sending": the call may or may not have reached the provider. They become
-    "uncertain" and are NOT sent again automatically.
-The same goes for a call that times out while waiting for the answer or
-drops mid-way. We prefer "at most once" for those few rows (at most one
-batch per crash) over a duplicate to up to a whole batch of people: a second
-copy of a campaign email is what gets a sender reported as spam, while the
-report lists the uncertain count and staff can choose to send those again
+If a worker dies (SIGKILL, lost machine) while its rows are "sending", the
+lease expires and they become "uncertain": the call may or may not have
+reached the provider, so they are NOT sent again automatically. The same
+goes for a call that times out waiting for the answer or drops mid-way.
+We prefer "at most once" for those few rows (at most one batch per crash)
+over a duplicate to up to a whole batch of people: a second copy of a
+campaign email is what gets a sender reported as spam, and the report shows
+the uncertain count so staff can choose to send those again
 (``mailing_uncertain_resend``). Providers with an idempotency key could make
-the resend safe; anymail passes none for Postmark's batch API, so none is used.
+that resend safe; anymail passes none for Postmark's batch API, so none is
+used. The price of claiming straight into "sending": a worker killed in the
+moment between the commit and the HTTP request leaves its batch uncertain
+although nothing was sent (a window of microseconds, against a whole UPDATE
+of every row saved per batch).
 """
 
 from __future__ import annotations
@@ -70,65 +73,74 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.MAILINGS_LEASE_SECONDS)
 
 
-def deliveries_reclaim(*, mailing_id: int | None = None) -> tuple[int, int]:
-    """Free rows whose worker's lease ran out (see the module docstring)."""
+def deliveries_reclaim(*, mailing_id: int | None = None) -> int:
+    """Rows still "sending" after their lease: the worker died mid-call.
+    They become "uncertain" (see the module docstring). Each check is an
+    index lookup per mailing that may have been sending."""
     now = timezone.now()
-    expired = Delivery.objects.filter(lease_until__lt=now)
     if mailing_id is not None:
-        expired = expired.filter(mailing_id=mailing_id)
-    released = expired.filter(status=D.CLAIMED).update(
-        status=D.PENDING, claim_token="", lease_until=None
-    )
+        mailing_ids = [mailing_id]
+    else:
+        mailing_ids = Mailing.objects.filter(
+            status__in=[M.SENDING, M.PAUSED, M.CANCELLED]
+        ).values_list("pk", flat=True)
     uncertain = 0
-    mailing_ids = set(
-        expired.filter(status=D.SENDING).values_list("mailing_id", flat=True)
-    )
     for mid in mailing_ids:
         with transaction.atomic():
-            count = expired.filter(mailing_id=mid, status=D.SENDING).update(
+            count = Delivery.objects.filter(
+                mailing_id=mid, status=D.SENDING, lease_until__lt=now
+            ).update(
                 status=D.UNCERTAIN,
                 lease_until=None,
                 error="The worker stopped during the provider call",
             )
-            Mailing.objects.filter(pk=mid).update(
-                uncertain_count=F("uncertain_count") + count
-            )
-        uncertain += count
-        logger.warning("Mailing %s: %d deliveries marked uncertain", mid, count)
-    return released, uncertain
+            if count:
+                Mailing.objects.filter(pk=mid).update(
+                    uncertain_count=F("uncertain_count") + count
+                )
+        if count:
+            uncertain += count
+            logger.warning("Mailing %s: %d deliveries marked uncertain", mid, count)
+    return uncertain
 
 
-def _claim(mailing: Mailing) -> tuple[str, list[dict]]:
+def _batch_size() -> int:
+    # Never more than the provider takes in one call, nor than a minute allows.
+    return min(settings.MAILINGS_BATCH_SIZE, settings.MAILINGS_RATE_PER_MINUTE)
+
+
+def _claim(mailing: Mailing) -> tuple[str, int, list[dict]]:
+    """Lock up to one batch of pending rows (SKIP LOCKED: concurrent workers
+    get disjoint rows), re-check consent and suppression, and in the same
+    transaction mark the wanted rows "sending" under a lease and the others
+    "skipped". Returns (claim token, rows locked, rows to send)."""
     token = uuid.uuid4().hex
-    size = settings.MAILINGS_BATCH_SIZE
     with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(mailing=mailing, status=D.PENDING)
             .order_by("id")
-            .values_list("id", flat=True)[:size]
+            .values(
+                "id",
+                "supporter_id",
+                "supporter__email",
+                "supporter__first_name",
+                "supporter__last_name",
+            )[: _batch_size()]
         )
-        if not ids:
-            return token, []
-        Delivery.objects.filter(id__in=ids, status=D.PENDING).update(
-            status=D.CLAIMED,
+        if not rows:
+            return token, 0, []
+        locked = len(rows)
+        wanted = _still_wanted(mailing, rows)
+        _skip(mailing, [r["id"] for r in rows if r["supporter_id"] not in wanted])
+        rows = [r for r in rows if r["supporter_id"] in wanted]
+        Delivery.objects.filter(id__in=[r["id"] for r in rows]).update(
+            status=D.SENDING,
             claim_token=token,
             lease_until=timezone.now() + _lease(),
             attempts=F("attempts") + 1,
         )
-    rows = list(
-        Delivery.objects.filter(claim_token=token, status=D.CLAIMED)
-        .order_by("id")
-        .values(
-            "id",
-            "supporter_id",
-            "supporter__email",
-            "supporter__first_name",
-            "supporter__last_name",
-            "attempts",
-        )
-    )
-    return token, rows
+    return token, locked, rows
 
 
 def _still_wanted(mailing: Mailing, rows: list[dict]) -> set[int]:
@@ -164,7 +176,7 @@ def _skip(mailing: Mailing, ids: list[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        count = Delivery.objects.filter(id__in=ids, status=D.CLAIMED).update(
+        count = Delivery.objects.filter(id__in=ids).update(
             status=D.SKIPPED, lease_until=None, error="Suppressed or left the list"
         )
         Mailing.objects.filter(pk=mailing.pk).update(
@@ -172,10 +184,10 @@ def _skip(mailing: Mailing, ids: list[int]) -> None:
         )
 
 
-def _release(token: str, *, error: str = "") -> None:
+def _release(mailing: Mailing, token: str, *, error: str = "") -> None:
     """Give a batch back untouched (the provider certainly did not take it)."""
     Delivery.objects.filter(
-        claim_token=token, status__in=[D.CLAIMED, D.SENDING]
+        mailing=mailing, status=D.SENDING, claim_token=token
     ).update(status=D.PENDING, claim_token="", lease_until=None, error=error[:255])
 
 
@@ -240,9 +252,9 @@ def _mark(mailing: Mailing, token: str, rows: list[dict], result) -> None:
 
 def _mark_all_uncertain(mailing: Mailing, token: str, error: str) -> None:
     with transaction.atomic():
-        count = Delivery.objects.filter(claim_token=token, status=D.SENDING).update(
-            status=D.UNCERTAIN, lease_until=None, error=error[:255]
-        )
+        count = Delivery.objects.filter(
+            mailing=mailing, status=D.SENDING, claim_token=token
+        ).update(status=D.UNCERTAIN, lease_until=None, error=error[:255])
         Mailing.objects.filter(pk=mailing.pk).update(
             uncertain_count=F("uncertain_count") + count
         )
@@ -258,19 +270,13 @@ def mailing_auto_pause(*, mailing_id: int, reason: str) -> bool:
 
 
 def _deliver_batch(mailing: Mailing) -> str:
-    token, rows = _claim(mailing)
+    # Tokens for a whole batch first: a worker never holds rows while it waits.
+    rate_acquire(_batch_size())
+    token, locked, rows = _claim(mailing)
     if not rows:
-        return "empty"
-    wanted = _still_wanted(mailing, rows)
-    _skip(mailing, [r["id"] for r in rows if r["supporter_id"] not in wanted])
-    rows = [r for r in rows if r["supporter_id"] in wanted]
-    if not rows:
-        return "sent"
-    rate_acquire(len(rows))
-    # Point of no return: from here a crash leaves these rows "uncertain".
-    Delivery.objects.filter(id__in=[r["id"] for r in rows], status=D.CLAIMED).update(
-        status=D.SENDING, lease_until=timezone.now() + _lease()
-    )
+        return "sent" if locked else "empty"  # all skipped: carry on
+    # Point of no return: the rows are "sending"; a crash from here on leaves
+    # them to become "uncertain" when the lease runs out.
     recipients = [
         Recipient(
             delivery_id=r["id"],
@@ -291,13 +297,13 @@ def _deliver_batch(mailing: Mailing) -> str:
         _mark(mailing, token, rows, result)
         return "sent"
     if result.outcome == "retry":
-        _release(token, error=result.error)
+        _release(mailing, token, error=result.error)
         logger.warning(
             "Mailing %s: temporary provider error: %s", mailing.pk, result.error
         )
         return "retry"
     if result.outcome == "refused":
-        _release(token, error=result.error)
+        _release(mailing, token, error=result.error)
         mailing_auto_pause(
             mailing_id=mailing.pk,
             reason=f"The email provider refused the batch: {result.error}",
@@ -316,7 +322,7 @@ def _deliver_batch(mailing: Mailing) -> str:
 
 def mailing_finish_if_done(*, mailing_id: int) -> bool:
     busy = Delivery.objects.filter(
-        mailing_id=mailing_id, status__in=[D.PENDING, D.CLAIMED, D.SENDING]
+        mailing_id=mailing_id, status__in=[D.PENDING, D.SENDING]
     ).exists()
     if busy:
         return False

@@ -225,7 +225,7 @@ def test_provider_refusing_the_batch_pauses_the_mailing(
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
-def test_expired_leases_are_reclaimed_safely(topic, mailing_factory):
+def test_expired_leases_become_uncertain_and_live_ones_are_left(topic, mailing_factory):
     make_people(4, topic=topic)
     mailing = mailing_factory(topics=[topic])
     started(mailing)
@@ -234,18 +234,20 @@ def test_expired_leases_are_reclaimed_safely(topic, mailing_factory):
 
     from django.utils import timezone
 
-    past = timezone.now() - timedelta(seconds=1)
+    now = timezone.now()
     Delivery.objects.filter(pk__in=[rows[0].pk, rows[1].pk]).update(
-        status="claimed", lease_until=past
+        status="sending", lease_until=now - timedelta(seconds=1)
     )
-    Delivery.objects.filter(pk=rows[2].pk).update(status="sending", lease_until=past)
-    released, uncertain = sending.deliveries_reclaim()
-    assert (released, uncertain) == (2, 1)
+    Delivery.objects.filter(pk=rows[2].pk).update(
+        status="sending", lease_until=now + timedelta(minutes=5)
+    )
+    assert sending.deliveries_reclaim() == 2
     statuses = dict(Delivery.objects.values_list("pk", "status"))
-    assert statuses[rows[0].pk] == "pending"
-    assert statuses[rows[2].pk] == "uncertain"  # never sent again blindly
+    assert statuses[rows[0].pk] == "uncertain"  # never sent again blindly
+    assert statuses[rows[2].pk] == "sending"  # its worker is still on it
+    assert statuses[rows[3].pk] == "pending"
     mailing.refresh_from_db()
-    assert mailing.uncertain_count == 1
+    assert mailing.uncertain_count == 2
 
 
 def test_pause_stops_workers_and_resume_finishes(

@@ -124,7 +124,7 @@ def test_two_senders_at_the_same_instant_claim_disjoint_batches(
     def claim():
         try:
             barrier.wait()
-            _token, rows = sending._claim(Mailing.objects.get(pk=mailing.pk))
+            _token, _locked, rows = sending._claim(Mailing.objects.get(pk=mailing.pk))
             claimed.append([r["id"] for r in rows])
         except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
             claimed.append(error)
@@ -139,3 +139,4 @@ def test_two_senders_at_the_same_instant_claim_disjoint_batches(
     first, second = claimed
     assert not set(first) & set(second)
     assert sorted(map(len, claimed)) == [10, 20]
+    assert Delivery.objects.filter(status="sending").count() == 30
