@@ -297,9 +297,13 @@ def main() -> None:
             f"\nPeak memory of the busiest worker process, {small['size']:,} -> "
             f"{big['size']:,}: {growth:+.1%} (target within 10%)"
         )
+    failed = False
     for r in results:
         ok = r["sent"] == r["size"] == r["received"]
+        failed = failed or not ok
         print(f"{r['size']:,}: every recipient exactly once: {'yes' if ok else 'NO'}")
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
