@@ -295,6 +295,26 @@ class StatisticBlock(blocks.StructBlock):
         preview_value = {"figure": "1,000+", "label": "releases since 2012"}
 
 
+# Blocks whose output is the same for every reader, so pages may cache it
+# (includes/stream.html). Any other block, such as one that renders a form
+# with a CSRF token, keeps its StreamField out of the fragment cache.
+CACHE_SAFE_BLOCKS = (
+    HeadingBlock,
+    ParagraphBlock,
+    CaptionedImageBlock,
+    PullQuoteBlock,
+    CallToActionBlock,
+    DocumentDownloadBlock,
+    VideoEmbedBlock,
+    DemandsBlock,
+    TimelineBlock,
+    StatisticBlock,
+    CampaignDemandsBlock,
+)
+for _block_class in CACHE_SAFE_BLOCKS:
+    _block_class.fragment_cacheable = True
+
+
 class BodyBlock(blocks.StreamBlock):
     """The body of every page type."""
 

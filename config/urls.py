@@ -10,13 +10,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import two_factor
 from home import views as home_views
+from home.middleware import public_cacheable
 
 urlpatterns = [
     path("admin/2fa/", include(two_factor)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", home_views.health, name="health"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", public_cacheable(sitemap), name="sitemap"),
     path("", include("home.urls")),
     path("", include("campaign.urls")),
     path("", include("fundraising.urls")),

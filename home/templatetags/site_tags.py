@@ -108,10 +108,15 @@ def share_image_url(context, page=None, fallback=None) -> str:
 
 @register.simple_tag
 def stream_is_cacheable(stream_value) -> bool:
-    """False if any block renders a form (its class sets ``renders_form =
-    True``): a cached fragment would freeze one visitor's CSRF token."""
-    return not any(
-        getattr(child.block, "renders_form", False) for child in stream_value or ()
+    """True only if every block says its output is the same for every reader
+    (``fragment_cacheable = True``, see campaign.blocks.CACHE_SAFE_BLOCKS).
+
+    Safe by default: a block that does not say so (a form with a CSRF token,
+    anything personal) keeps the whole StreamField out of the cache.
+    """
+    return all(
+        getattr(child.block, "fragment_cacheable", False)
+        for child in stream_value or ()
     )
 
 
