@@ -35,10 +35,6 @@ app.conf.beat_schedule = {
         "task": "supporters.tasks.retention_run",
         "schedule": crontab(hour=3, minute=15),
     },
-    "supporters-retention": {
-        "task": "supporters.tasks.retention_run",
-        "schedule": crontab(hour=3, minute=15),
-    },
     # Mailings: start scheduled sends, reclaim dead workers' batches, wake
     # mailings whose workers went quiet (in the literal: reading
     # app.conf here would load Django settings at import time).
