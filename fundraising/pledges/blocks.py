@@ -31,7 +31,7 @@ class PledgeFormBlock(blocks.StructBlock):
 
     class Meta:
         icon = "calendar-alt"
-        template = "pledges/blocks/pledge_form.html"
+        template = "blocks/pledge_form.html"
         description = (
             "A form to pledge now and give later (on a date, on payday, or "
             "when the case reaches a milestone on this page's timeline)"
