@@ -9,7 +9,8 @@ Interface (keyword-only):
     pledge_cancel(*, pledge_id) -> Pledge        idempotent
     pledge_fulfil(*, pledge_id, donation) -> Pledge   (the donation webhook)
     pledges_call_in(*, appeal, milestone_key, milestone_title, user=None)
-        -> MilestoneCallIn   milestone reached: its confirmed pledges fall due
+        -> MilestoneCallIn   milestone reached: its confirmed pledges fall due;
+        the first call-in of a milestone sends signals.milestone_called_in
 
 A confirmed, outstanding pledge counts in its appeal's ``pledged_pence`` and
 ``pledges_outstanding``. Every status change that enters or leaves
@@ -35,6 +36,7 @@ from supporters.services import consent_grant, supporter_touch, supporter_upsert
 
 from . import links, reminders, rules, schedule
 from .models import MilestoneCallIn, Pledge
+from .signals import milestone_called_in
 
 logger = logging.getLogger(__name__)
 Status = Pledge.Status
@@ -276,7 +278,7 @@ def pledges_call_in(
     due today and gets its reminders. Calling in again only catches pledges
     confirmed since (none, because those fall due on confirmation)."""
     now = now or timezone.now()
-    call_in, _ = MilestoneCallIn.objects.get_or_create(
+    call_in, first_time = MilestoneCallIn.objects.get_or_create(
         milestone_key=milestone_key,
         defaults={
             "milestone_title": (milestone_title or "")[:200],
@@ -308,5 +310,7 @@ def pledges_call_in(
         amount_pence=F("amount_pence") + amount,
     )
     call_in.refresh_from_db()
+    if first_time:
+        milestone_called_in.send(sender=MilestoneCallIn, call_in=call_in, user=user)
     logger.info("Milestone %s called in %d pledge(s)", milestone_key, count)
     return call_in

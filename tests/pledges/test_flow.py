@@ -12,6 +12,14 @@ from fundraising.pledges.models import Pledge
 from .conftest import form_data, link_in
 
 
+def progress_bar(appeal) -> str:
+    """The fundraising progress bar, as the donate and campaign pages show it."""
+    from django.template import Context, Template
+
+    template = Template("{% load fundraising_tags %}{% appeal_progress appeal %}")
+    return template.render(Context({"appeal": appeal}))
+
+
 def test_pledge_to_paid_through_the_stripe_double(
     client, appeal, stripe_double, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -41,6 +49,7 @@ def test_pledge_to_paid_through_the_stripe_double(
     assert pledge.status == "confirmed"
     assert (appeal.pledged_pence, appeal.pledges_outstanding) == (2500, 1)
     assert appeal.raised_pence == 0
+    assert "Pledged, still to come" in progress_bar(appeal)
 
     # Due: the 09:00 London sweep sends the first reminder.
     mailoutbox.clear()
@@ -71,6 +80,8 @@ def test_pledge_to_paid_through_the_stripe_double(
     assert pledge.donation_id == donation.pk
     assert (appeal.pledged_pence, appeal.pledges_outstanding) == (0, 0)
     assert appeal.raised_pence == 2500
+    assert "£25 raised" in progress_bar(appeal)
+    assert "Pledged, still to come" not in progress_bar(appeal)
 
     # No second reminder after payment, and the link now says thank you.
     with time_machine.travel(nine + datetime.timedelta(days=4), tick=False):

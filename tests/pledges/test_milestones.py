@@ -131,3 +131,22 @@ def test_a_donation_naming_a_pledge_of_another_appeal_fulfils_nothing(appeal):
     donation_facts_merge(donation_id=donation.pk, paid_at=datetime.datetime.now(UTC))
     pledge.refresh_from_db()
     assert pledge.status == "confirmed"
+
+
+def test_the_first_call_in_tells_listeners_once(appeal):
+    from fundraising.pledges.signals import milestone_called_in
+
+    heard = []
+
+    def listener(sender, call_in, user, **kwargs):
+        heard.append(call_in.milestone_key)
+
+    milestone_called_in.connect(listener)
+    try:
+        for _ in range(2):
+            services.pledges_call_in(
+                appeal=appeal, milestone_key=KEY, milestone_title="M"
+            )
+    finally:
+        milestone_called_in.disconnect(listener)
+    assert heard == [KEY]
