@@ -31,52 +31,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._common import ROOT, bench_database, production_env
+
 PY = sys.executable
 SECRET = "whsec_bench_" + secrets.token_hex(8)
 TARGET_PER_SECOND = 200
-
-
-def _bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench.fundraising needs PostgreSQL: set DATABASE_URL=postgres://...")
-    path = "/" + parts.path.lstrip("/") + "_bench_fundraising"
-    return urlunsplit(parts._replace(path=path))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _env(database_url: str, redis_url: str) -> dict:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "CACHE_URL": os.environ.get("CACHE_URL") or redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BASE_URL": "https://127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "EMAIL_ESP": "postmark",
-        "EMAIL_ESP_API_KEY": "bench-sends-no-email",
-        "STRIPE_SECRET_KEY": "sk_test_bench",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
-        "STRIPE_WEBHOOK_SECRET": SECRET,
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def _free_port() -> int:
@@ -98,8 +58,7 @@ def _wait_until_up(base: str, timeout: float = 30.0) -> None:
 
 def _events(count: int, run: str) -> list[bytes]:
     """Realistic event bodies (Stripe's fixture shapes), unique ids."""
-    sys.path.insert(0, str(ROOT))
-    from fundraising.stripe_double.state import fixture
+    from fundraising.stripe_double import fixture
 
     kinds = ["checkout.session.completed", "invoice.paid", "charge.refunded"]
     objects = {
@@ -192,14 +151,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     args = parser.parse_args()
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
+    if not os.environ.get("REDIS_URL"):
         sys.exit("bench.fundraising needs Redis for the apply tasks: set REDIS_URL")
-    database_url = _bench_database_url(
-        os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/campaign"
+    env = production_env(
+        bench_database("fundraising"),
+        STRIPE_SECRET_KEY="sk_test_bench",  # noqa: S106 - a test key, no Stripe call
+        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+        STRIPE_WEBHOOK_SECRET=SECRET,
     )
-    _ensure_database(database_url)
-    env = _env(database_url, redis_url)
     subprocess.run(
         [PY, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,
@@ -239,7 +198,6 @@ def main() -> int:
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=15)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     subprocess.run(
         [PY, "-m", "celery", "-A", "config", "purge", "-f"],
         cwd=ROOT,

@@ -50,6 +50,17 @@ def _context(donation: Donation) -> dict:
     }
 
 
+def _email_donor(donation: Donation, template: str) -> None:
+    email_enqueue(
+        template=template,
+        to=donation.supporter,
+        context=_context(donation),
+        kind="transactional",
+        tags=[template.replace("_", "-")],
+        metadata={"donation_id": str(donation.pk)},
+    )
+
+
 @transaction.atomic
 def donation_receipt_send(*, donation_id: int) -> bool:
     """Queue the receipt once per paid donation row."""
@@ -60,31 +71,18 @@ def donation_receipt_send(*, donation_id: int) -> bool:
     )
     if donation.receipt_sent_at or not donation.paid_at or not donation.supporter_id:
         return False
-    email_enqueue(
-        template="donation_receipt",
-        to=donation.supporter,
-        context=_context(donation),
-        kind="transactional",
-        tags=["donation-receipt"],
-        metadata={"donation_id": str(donation.pk)},
-    )
+    _email_donor(donation, "donation_receipt")
     donation.receipt_sent_at = timezone.now()
     donation.save(update_fields=["receipt_sent_at", "updated_at"])
     return True
 
 
 def donation_payment_failed_notify(*, donation_id: int) -> bool:
+    """Ask a monthly donor to update their card (once per failed invoice event)."""
     donation = Donation.objects.select_related("appeal", "supporter").get(
         pk=donation_id
     )
     if not donation.supporter_id:
         return False
-    email_enqueue(
-        template="donation_payment_failed",
-        to=donation.supporter,
-        context=_context(donation),
-        kind="transactional",
-        tags=["donation-payment-failed"],
-        metadata={"donation_id": str(donation.pk)},
-    )
+    _email_donor(donation, "donation_payment_failed")
     return True

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from .state import StripeError, StripeState, public, sign
+from .objects import StripeError, public, sign
+from .state import StripeState
 
 
 def parse_form(body: str) -> dict:

@@ -1,185 +1,19 @@
 """The in-memory Stripe account behind the offline double.
 
-Objects start as copies of Stripe's own example objects (``fixtures3.json``,
-MIT-licensed, see ``fixtures/LICENSE``) with the fields a request or an action
-sets written over them, so the SDK and the app see realistic shapes. Every
-state change that Stripe would announce becomes an ``event`` that the double
-signs and delivers like Stripe does.
+Every state change that Stripe would announce becomes an ``event`` that the
+double signs and delivers like Stripe does.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
-import json
-import secrets
 import threading
 import time
-from functools import cache
-from pathlib import Path
-from urllib.parse import urlsplit
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fixtures3.json"
-API_VERSION = "2026-08-27.basil"
-CHECKOUT_PARAMS = {
-    "mode",
-    "success_url",
-    "cancel_url",
-    "line_items",
-    "metadata",
-    "customer_email",
-    "customer",
-    "client_reference_id",
-    "payment_intent_data",
-    "subscription_data",
-    "submit_type",
-    "locale",
-    "expires_at",
-    "customer_creation",
-    "payment_method_types",
-    "billing_address_collection",
-    "expand",
-}
+from .objects import API_VERSION, StripeError, fixture, new_id, public, sign
+from .validation import absolute_url, validate_checkout
 
-
-class StripeError(Exception):
-    """An API error as Stripe reports it: HTTP status, type, message, param."""
-
-    def __init__(
-        self, message, *, param=None, status=400, kind="invalid_request_error"
-    ):
-        super().__init__(message)
-        self.status = status
-        self.body = {"error": {"type": kind, "message": message, "param": param}}
-        if status == 404:
-            self.body["error"]["code"] = "resource_missing"
-
-
-@cache
-def _fixtures() -> dict:
-    return json.loads(FIXTURES.read_text())["resources"]
-
-
-def fixture(kind: str, **fields) -> dict:
-    """Stripe's example object of ``kind`` with ``fields`` written over it."""
-    return {**copy.deepcopy(_fixtures()[kind]), **fields}
-
-
-def new_id(prefix: str) -> str:
-    return (
-        f"{prefix}_test_{secrets.token_urlsafe(18).replace('-', 'a').replace('_', 'b')}"
-    )
-
-
-def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    """Stripe's webhook signature header: ``t=<unix>,v1=<HMAC-SHA256>``."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    signed = f"{timestamp}.".encode() + payload
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def _positive_int(value, param: str, *, maximum: int = 99_999_999) -> int:
-    if (
-        not isinstance(value, str)
-        or not value.isdigit()
-        or not 0 < int(value) <= maximum
-    ):
-        raise StripeError(f"Invalid positive integer: {value!r}", param=param)
-    return int(value)
-
-
-def _absolute_url(value, param: str) -> str:
-    parts = urlsplit(value or "")
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise StripeError(f"Not a valid URL: {value!r}", param=param)
-    return value
-
-
-def _metadata(value, param: str, *, required: bool = False) -> dict:
-    if value in (None, ""):
-        if required:
-            raise StripeError("metadata is required by this project", param=param)
-        return {}
-    if not isinstance(value, dict) or len(value) > 50:
-        raise StripeError("Invalid metadata", param=param)
-    for key, item in value.items():
-        if len(key) > 40 or not isinstance(item, str) or len(item) > 500:
-            raise StripeError(f"Invalid metadata entry {key!r}", param=param)
-    return value
-
-
-def validate_checkout(params: dict) -> dict:
-    """Check a Checkout Session create request as Stripe would (and a bit more:
-    this project always sends metadata). Returns the normalised line item."""
-    unknown = set(params) - CHECKOUT_PARAMS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise StripeError(f"Received unknown parameter: {name}", param=name)
-    mode = params.get("mode")
-    if mode not in {"payment", "subscription"}:
-        raise StripeError(f"Invalid mode: {mode!r}", param="mode")
-    _absolute_url(params.get("success_url"), "success_url")
-    _absolute_url(params.get("cancel_url"), "cancel_url")
-    _metadata(params.get("metadata"), "metadata", required=True)
-    items = params.get("line_items")
-    if not isinstance(items, list) or len(items) != 1:
-        raise StripeError("line_items must hold exactly one item", param="line_items")
-    item = items[0]
-    quantity = _positive_int(item.get("quantity"), "line_items[0][quantity]")
-    price = item.get("price_data")
-    if not isinstance(price, dict):
-        raise StripeError("price_data is required", param="line_items[0][price_data]")
-    amount = _positive_int(
-        price.get("unit_amount"), "line_items[0][price_data][unit_amount]"
-    )
-    currency = price.get("currency", "")
-    if len(currency) != 3 or not currency.isalpha() or currency != currency.lower():
-        raise StripeError(
-            "Invalid currency", param="line_items[0][price_data][currency]"
-        )
-    if not (price.get("product_data") or {}).get("name"):
-        raise StripeError(
-            "product_data[name] is required",
-            param="line_items[0][price_data][product_data][name]",
-        )
-    recurring = price.get("recurring")
-    if mode == "subscription":
-        if not isinstance(recurring, dict) or recurring.get("interval") not in {
-            "day",
-            "week",
-            "month",
-            "year",
-        }:
-            raise StripeError(
-                "Subscription mode needs a recurring price",
-                param="line_items[0][price_data][recurring][interval]",
-            )
-        if "payment_intent_data" in params:
-            raise StripeError(
-                "payment_intent_data is only for payment mode",
-                param="payment_intent_data",
-            )
-    else:
-        if recurring:
-            raise StripeError(
-                "A recurring price needs subscription mode",
-                param="line_items[0][price_data][recurring]",
-            )
-        if "subscription_data" in params:
-            raise StripeError(
-                "subscription_data is only for subscription mode",
-                param="subscription_data",
-            )
-    for nested in ("payment_intent_data", "subscription_data"):
-        _metadata((params.get(nested) or {}).get("metadata"), f"{nested}[metadata]")
-    return {
-        "amount": amount * quantity,
-        "currency": currency,
-        "name": price["product_data"]["name"],
-        "interval": (recurring or {}).get("interval"),
-    }
+__all__ = ["StripeError", "StripeState", "fixture", "public", "sign"]
 
 
 class StripeState:
@@ -277,7 +111,7 @@ class StripeState:
     def portal_create(self, params: dict) -> dict:
         with self.lock:
             customer = self.get(params.get("customer") or "", "customer")
-            return_url = _absolute_url(params.get("return_url"), "return_url")
+            return_url = absolute_url(params.get("return_url"), "return_url")
             portal_id = new_id("bps")
             return self._store(
                 fixture(
@@ -571,8 +405,3 @@ class StripeState:
             dispute["status"] = "won" if won else "lost"
             self._event("charge.dispute.closed", dispute)
             return dispute
-
-
-def public(obj: dict) -> dict:
-    """The object as the API shows it (without the double's private fields)."""
-    return {key: value for key, value in obj.items() if not key.startswith("_")}

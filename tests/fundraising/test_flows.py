@@ -233,3 +233,39 @@ def test_reconcile_applies_events_the_webhook_missed(stripe_double, appeal, dono
     out = io.StringIO()
     call_command("reconcile_stripe", stdout=out)
     assert "Nothing was missed" in out.getvalue()
+
+
+def test_donation_succeeded_fires_once_per_paid_row_with_its_metadata(
+    stripe_double, appeal, donor
+):
+    from fundraising.signals import donation_succeeded
+
+    heard = []
+
+    def listener(sender, donation, **kwargs):
+        heard.append((donation.pk, donation.metadata))
+
+    donation_succeeded.connect(listener)
+    try:
+        gift = start_gift(
+            appeal, donor, 1000, frequency="monthly", metadata={"pledge_id": "12"}
+        )
+        stripe_double.pay(gift.checkout_session_id)
+        stripe_double.renew(Donation.objects.get(pk=gift.pk).subscription_id)
+        for event in list(stripe_double.state.events):
+            stripe_double.send(event)  # Stripe retries: nothing fires again
+    finally:
+        donation_succeeded.disconnect(listener)
+    instalment = Donation.objects.get(parent=gift)
+    assert heard == [
+        (gift.pk, {"pledge_id": "12"}),
+        (instalment.pk, {"pledge_id": "12"}),
+    ]
+    session = stripe_double.state.get(gift.checkout_session_id)
+    assert session["metadata"] == {"pledge_id": "12", "donation_id": str(gift.pk)}
+
+
+def test_metadata_may_not_override_the_donation_id(stripe_double, appeal, donor):
+    with pytest.raises(ValueError, match="donation_id"):
+        start_gift(appeal, donor, 1000, metadata={"donation_id": "1"})
+    assert not Donation.objects.exists()

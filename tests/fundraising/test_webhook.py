@@ -9,8 +9,7 @@ import time
 import pytest
 
 from fundraising.models import Donation, StripeEvent
-from fundraising.stripe_double import sign
-from fundraising.stripe_double.state import fixture
+from fundraising.stripe_double import fixture, sign
 from tests.fundraising.conftest import start_gift
 
 pytestmark = pytest.mark.django_db
