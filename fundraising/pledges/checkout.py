@@ -3,6 +3,8 @@
     pledge_checkout_open(*, pledge_id, cancel_url) -> str (the Checkout URL)
         raises PledgeStateError (message safe to show) when the pledge cannot
         be paid, and fundraising's CheckoutUnavailable when cards are off.
+    pledge_checkout_close(*, pledge_id) -> bool
+        expires an open session after the pledge is cancelled
 
 A second click (or the second reminder's link) reuses the same Checkout
 Session: the donation's ``checkout_key`` is the pledge and its "round", and
@@ -12,6 +14,8 @@ session open, so at most one payable session exists per pledge at a time.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.db.models import F
 
@@ -23,6 +27,7 @@ from .models import Pledge
 from .services import PledgeStateError
 
 Status = Pledge.Status
+logger = logging.getLogger(__name__)
 
 NOT_PAYABLE = {
     Status.UNCONFIRMED: "Please confirm your pledge first, using the link in the "
@@ -63,6 +68,28 @@ def _reusable(pledge: Pledge) -> str | None:
     )
     pledge.refresh_from_db(fields=["checkout_round"])
     return None
+
+
+def pledge_checkout_close(*, pledge_id: int) -> bool:
+    """Expire the pledge's open Checkout Session, if any (after a cancel), so
+    a page left open in another tab cannot pay a cancelled pledge. Best
+    effort: returns False if Stripe could not be asked."""
+    pledge = Pledge.objects.filter(pk=pledge_id).first()
+    if pledge is None:
+        return False
+    donation = Donation.objects.filter(
+        checkout_key=_checkout_key(pledge), paid_at__isnull=True
+    ).first()
+    if donation is None or not donation.checkout_session_id:
+        return True
+    try:
+        session = gateway.checkout_session_retrieve(donation.checkout_session_id)
+        if session and session.get("status") == "open":
+            gateway.checkout_session_expire(donation.checkout_session_id)
+    except gateway.GatewayError:
+        logger.warning("Could not expire the Checkout of pledge %s", pledge_id)
+        return False
+    return True
 
 
 def pledge_checkout_open(*, pledge_id: int, cancel_url: str) -> str:

@@ -77,6 +77,11 @@ def reminder_bring_forward(
         raise PledgeStateError("Only confirmed, unpaid pledges can be reminded.")
     if pledge.supporter_id is None:
         raise PledgeStateError("This pledge has no one to remind (anonymised).")
+    if pledge.due_date is None:
+        raise PledgeStateError(
+            "This pledge waits for a milestone: mark the milestone reached to "
+            "call it in, and its reminder goes out then."
+        )
     sent = set(pledge.reminders.filter(status=R.SENT).values_list("number", flat=True))
     free = [n for n in range(1, schedule.REMINDER_COUNT + 1) if n not in sent]
     if not free:

@@ -239,7 +239,15 @@ def pledge_cancel(*, pledge_id: int, now: datetime.datetime | None = None) -> Pl
     if pledge.status not in Pledge.OPEN_STATUSES:
         raise PledgeStateError(_closed_message(pledge))
     _end(pledge, Status.CANCELLED, now or timezone.now())
+    # A Checkout page left open in another tab must not pay a cancelled pledge.
+    transaction.on_commit(lambda: _checkout_close(pledge.pk))
     return pledge
+
+
+def _checkout_close(pledge_id: int) -> None:
+    from .checkout import pledge_checkout_close
+
+    pledge_checkout_close(pledge_id=pledge_id)
 
 
 @transaction.atomic

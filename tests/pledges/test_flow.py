@@ -2,7 +2,9 @@
 double -> webhook -> fulfilled, with the amount moving from pledged to raised."""
 
 import datetime
+import uuid
 
+import pytest
 import time_machine
 
 from fundraising.models import Donation
@@ -130,3 +132,32 @@ def test_paying_a_cancelled_pledge_is_refused(client, appeal, stripe_double):
     assert response.status_code == 409
     assert "cancelled" in response.content.decode()
     assert not Donation.objects.exists()
+
+
+def test_cancelling_expires_an_open_checkout_so_it_cannot_be_paid(
+    client, appeal, stripe_double, django_capture_on_commit_callbacks
+):
+    from fundraising import gateway
+    from fundraising.pledges import links, services
+
+    from .factories import pledge_make
+
+    pledge = pledge_make(appeal=appeal)
+    give = links.pledge_url(links.GIVE, pledge.pk).removeprefix("http://testserver")
+    client.get(give)
+    session_id = Donation.objects.get().checkout_session_id
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pledge_cancel(pledge_id=pledge.pk)
+    assert gateway.checkout_session_retrieve(session_id)["status"] == "expired"
+    appeal.refresh_from_db()
+    assert (appeal.pledged_pence, appeal.raised_pence) == (0, 0)
+
+
+def test_remind_now_refuses_a_pledge_still_waiting_for_its_milestone(appeal):
+    from fundraising.pledges import reminders, services
+
+    from .factories import pledge_make
+
+    pledge = pledge_make(appeal=appeal, when="milestone", milestone_key=uuid.uuid4())
+    with pytest.raises(services.PledgeStateError, match="waits for a milestone"):
+        reminders.reminder_bring_forward(pledge_id=pledge.pk)
