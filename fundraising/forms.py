@@ -73,6 +73,14 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
             for name in ("gift_aid", "house", "address", "postcode"):
                 del self.fields[name]
 
+    def clean_checkout_key(self) -> str:
+        """The random key this page was rendered with (a uuid4, hex)."""
+        key = self.cleaned_data["checkout_key"]
+        if not re.fullmatch(r"[0-9a-f]{32}", key):
+            raise forms.ValidationError("Please reload the page and try again.")
+        # Namespaced, so a form can never name another flow's key (a pledge's).
+        return f"form-{key}"
+
     @property
     def minimum(self) -> int:
         return settings.DONATION_MIN_PENCE

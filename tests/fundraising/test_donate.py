@@ -316,3 +316,12 @@ class TestCharityMode:
         assert declaration.postcode == "LS1 4AP"
         assert declaration.last_name == "Hopper"
         assert declaration.wording_version == "2026-1"
+
+
+@pytest.mark.parametrize("key", ["pledge-12-1", "", "x" * 32, "A" * 32])
+def test_form_cannot_name_another_flows_checkout_key(
+    client, stripe_double, appeal, key
+):
+    response = client.post(DONATE, form_data(checkout_key=key))
+    assert response.status_code == 400
+    assert not Donation.objects.exists()
