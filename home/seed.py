@@ -165,7 +165,9 @@ def seed_site(*, log) -> None:
         home.featured_campaign = campaign
         if campaign is not None and campaign.hero_image_id:
             home.hero_image = campaign.hero_image
-            home.hero_image_alt = campaign.hero_image_alt
+            home.hero_image_alt = (
+                campaign.hero_image_alt or "The campaign's banner image"
+            )
         home.save_revision().publish()
     _standard_page(
         home,

@@ -16,9 +16,18 @@ from home.cache import content_version as _content_version
 register = template.Library()
 
 
-@register.simple_tag
-def content_version() -> str:
-    return _content_version()
+def _request_content_version(request) -> str:
+    """The content version, read from the cache once per request."""
+    if request is None:
+        return _content_version()
+    if not hasattr(request, "_content_version"):
+        request._content_version = _content_version()
+    return request._content_version
+
+
+@register.simple_tag(takes_context=True)
+def content_version(context) -> str:
+    return _request_content_version(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -43,7 +52,7 @@ def main_menu(context) -> list[dict]:
         )
         return [{"title": page.title, "url": page.get_url(request)} for page in pages]
 
-    key = f"site:menu:{site.pk}:{_content_version()}"
+    key = f"site:menu:{site.pk}:{_request_content_version(request)}"
     return cache.get_or_set(key, build, timeout=600)
 
 
