@@ -17,6 +17,9 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from fundraising.pledges.blocks import PledgeFormBlock
+from supporters.blocks import SignupBlock
+
 from .embeds import SUPPORTED, embed_target
 
 # Rich text stays plain: headings come from the heading block (so the outline
@@ -328,6 +331,9 @@ class BodyBlock(blocks.StreamBlock):
     demands = DemandsBlock()
     timeline = TimelineBlock()
     statistic = StatisticBlock()
+    # Forms from the layers below: sign up for updates, pledge to give later.
+    signup = SignupBlock()
+    pledge = PledgeFormBlock()
 
     class Meta:
         template = "blocks/body.html"

@@ -18,6 +18,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from fundraising.models import Appeal
+
 from . import demo_content as content
 from .demo_files import banner_png, briefing_pdf
 from .models import (
@@ -214,6 +216,19 @@ def seed_campaign(*, log) -> CampaignPage:
     campaign = seed_campaign_page(
         home=home, image=images[0], briefing=briefing, log=log
     )
+    seed_campaign_appeal(campaign=campaign, log=log)
     seed_updates(home=home, campaign=campaign, images=images, log=log)
     seed_briefings_page(home=home, briefing=briefing, log=log)
     return campaign
+
+
+def seed_campaign_appeal(*, campaign: CampaignPage, log) -> None:
+    """Show the demo appeal (made by the fundraising seeder) on the campaign."""
+    from fundraising.seed import DEMO_SLUG
+
+    appeal = Appeal.objects.filter(slug=DEMO_SLUG).first()
+    if appeal is None or campaign.appeal_id == appeal.pk:
+        return
+    campaign.appeal = appeal
+    campaign.save_revision().publish()
+    log(f"Campaign page shows the appeal: {appeal.name}")

@@ -7,7 +7,13 @@ from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 
 from .images import CARD
-from .models import Topic, UpdateIndexPage, UpdatePage, UpdateTopic
+from .models import (
+    CampaignMilestone,
+    Topic,
+    UpdateIndexPage,
+    UpdatePage,
+    UpdateTopic,
+)
 
 
 def updates_for_listing(
@@ -40,3 +46,26 @@ def topics_in_use(*, index: UpdateIndexPage) -> QuerySet[Topic]:
     """Topics of the live updates under an index, alphabetically."""
     live = UpdatePage.objects.live().public().child_of(index)
     return Topic.objects.filter(items__content_object__in=live).distinct()
+
+
+def milestones_open_for_appeal(appeal) -> list[tuple]:
+    """(key, title) of the not-yet-reached timeline milestones on the live
+    campaign pages that show ``appeal``: what a pledge may wait for."""
+    return list(
+        CampaignMilestone.objects.filter(
+            page__appeal=appeal, page__live=True, reached_at__isnull=True
+        )
+        .exclude(state="done")
+        .order_by("page_id", "sort_order")
+        .values_list("key", "title")
+    )
+
+
+def milestones_for_call_in() -> QuerySet[CampaignMilestone]:
+    """Milestones of campaign pages that show an appeal, for staff to call in
+    the pledges waiting for them."""
+    return (
+        CampaignMilestone.objects.filter(page__appeal__isnull=False)
+        .select_related("page", "page__appeal")
+        .order_by("page__title", "sort_order")
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from . import admin_views
 from .models import UpdatePage
 
 
@@ -24,3 +26,29 @@ def send_update_by_email_button(page, user, view_name=None, next_url=None):
             icon_name="mail",
             priority=55,
         )
+
+
+@hooks.register("register_admin_urls")
+def register_campaign_admin_urls():
+    return [
+        path(
+            "campaign/milestones/",
+            admin_views.milestone_call_ins,
+            name="campaign_milestone_call_ins",
+        )
+    ]
+
+
+class PledgeStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("pledges.change_pledge")
+
+
+@hooks.register("register_admin_menu_item")
+def register_milestones_menu_item():
+    return PledgeStaffMenuItem(
+        "Milestones and pledges",
+        reverse("campaign_milestone_call_ins"),
+        icon_name="calendar-alt",
+        order=420,
+    )

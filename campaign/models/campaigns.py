@@ -58,10 +58,17 @@ class CampaignPage(
     body = StreamField(BodyBlock(), blank=True)
 
     # --- The fundraising appeal -------------------------------------------------
-    # `appeal = ForeignKey("fundraising.Appeal")` arrives with the donations
-    # issue (the lead integrates it): add its FieldPanel to `appeal_panels` and
-    # fill `{% block appeal %}` in templates/campaign/campaign_page.html.
-    appeal_panels: list = []
+    # The page shows an appeal (its totals, both ways to give, the pledge form
+    # with this page's milestones); fundraising never refers back to pages.
+    appeal = models.ForeignKey(
+        "fundraising.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The fundraising appeal this campaign raises money for.",
+    )
+    appeal_panels: list = [FieldPanel("appeal", heading="Fundraising appeal")]
 
     content_panels = [
         *Page.content_panels,
@@ -103,6 +110,17 @@ class CampaignPage(
 
     def ordered_milestones(self):
         return self.milestones.all()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.appeal_id and self.appeal.is_open:
+            from fundraising.pledges.forms import PledgeForm
+            from fundraising.pledges.milestones import milestones_from_page
+
+            context["pledge_form"] = PledgeForm(
+                appeal=self.appeal, milestones=milestones_from_page(self)
+            )
+        return context
 
     def briefing_documents(self):
         """The related briefings' documents, in the editor's order, one query."""
