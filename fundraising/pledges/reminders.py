@@ -44,7 +44,9 @@ def reminders_schedule(*, pledge: Pledge, now: datetime.datetime) -> None:
     09:00 London on the due day and three days later. One due in the past
     (a late confirmation, a call-in after 09:00) goes out at the next sweep.
     """
-    existing = {r.number: r for r in pledge.reminders.all()}
+    # Locked, so a sweep sending one of them right now finishes first and we
+    # see it as sent (never re-armed to go out a second time).
+    existing = {r.number: r for r in pledge.reminders.select_for_update()}
     unsent = [
         n
         for n in range(1, schedule.REMINDER_COUNT + 1)
@@ -82,7 +84,8 @@ def reminder_bring_forward(
             "This pledge waits for a milestone: mark the milestone reached to "
             "call it in, and its reminder goes out then."
         )
-    sent = set(pledge.reminders.filter(status=R.SENT).values_list("number", flat=True))
+    reminders_now = pledge.reminders.select_for_update()  # see reminders_schedule
+    sent = {r.number for r in reminders_now if r.status == R.SENT}
     free = [n for n in range(1, schedule.REMINDER_COUNT + 1) if n not in sent]
     if not free:
         raise PledgeStateError("Both reminders have already been sent.")
@@ -153,6 +156,10 @@ def reminders_sweep(
 ) -> int:
     """Send every due reminder; returns how many were sent.
 
+    Each claimed row locks its pledge too, so a pledge being cancelled, paid
+    or rescheduled at this moment is skipped this time (its service holds the
+    pledge's lock) and looked at again, in its new state, by the next sweep.
+
     One transaction per batch, so memory stays flat however many are due,
     and a crash loses at most an uncommitted batch (which is then still
     pending, never half-sent). ``time_budget`` (seconds) lets the beat task
@@ -164,7 +171,9 @@ def reminders_sweep(
     while time_budget is None or time.monotonic() - started < time_budget:
         with transaction.atomic():
             batch = list(
-                PledgeReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                PledgeReminder.objects.select_for_update(
+                    skip_locked=True, of=("self", "pledge")
+                )
                 .filter(status=R.PENDING, due_at__lte=now)
                 .select_related("pledge__appeal", "pledge__supporter")
                 .order_by("due_at", "pk")[:batch_size]

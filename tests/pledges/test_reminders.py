@@ -212,3 +212,37 @@ def test_a_big_backlog_is_shared_with_helper_sweeps_without_doubling(monkeypatch
         tasks.pledge_reminders_sweep.apply()
     assert helpers == [{"helper": True}, {"helper": True}]
     assert reminder_logs().count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_skips_a_pledge_another_transaction_is_changing(require_postgres):
+    """A pledge locked by a cancel/payment in flight is left for the next
+    sweep, which then sees its new state (here: cancelled, so nothing)."""
+    from django.db import transaction
+
+    with time_machine.travel(at(2026, 6, 1, 12), tick=False):
+        appeal = appeal_make()
+        busy = pledge_make(appeal=appeal, due_date=D(2026, 6, 5))
+        pledge_make(appeal=appeal, due_date=D(2026, 6, 5))
+    locked, release = threading.Event(), threading.Event()
+
+    def cancel_slowly():
+        try:
+            with transaction.atomic():
+                Pledge.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                release.wait(timeout=30)
+                services.pledge_cancel(pledge_id=busy.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=cancel_slowly)
+    thread.start()
+    assert locked.wait(timeout=10)
+    try:
+        assert reminders.reminders_sweep(now=at(2026, 6, 5, 9)) == 1  # the other
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert reminders.reminders_sweep(now=at(2026, 6, 5, 9)) == 0
+    assert reminder_logs(busy).count() == 0
