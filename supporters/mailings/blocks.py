@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.utils import ErrorList
@@ -26,12 +27,20 @@ _url = URLValidator(
 )
 
 
+def absolute(url: str) -> str:
+    """Links in email must be absolute: "/donate/" -> BASE_URL + "/donate/"."""
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.BASE_URL + url
+    return url
+
+
 def html_to_text(markup: str) -> str:
-    """Rich text as readable plain text: links as "text (url)", lists with dashes."""
+    """Rich text as readable plain text: links as "text (url)", lists with
+    dashes, a blank line between paragraphs."""
     text = re.sub(
         r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>',
         lambda m: (
-            f"{m.group(2)} ({m.group(1)})"
+            f"{m.group(2)} ({absolute(html.unescape(m.group(1)))})"
             if m.group(1) not in m.group(2)
             else m.group(2)
         ),
@@ -40,11 +49,12 @@ def html_to_text(markup: str) -> str:
     )
     text = re.sub(r"<li[^>]*>", "- ", text, flags=re.I)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = re.sub(r"</(p|li|h\d|ul|ol|blockquote)>", "\n", text, flags=re.I)
+    text = re.sub(r"</(li|ul|ol)>", "\n", text, flags=re.I)
+    text = re.sub(r"</(p|h\d|blockquote)>", "\n\n", text, flags=re.I)
     text = re.sub(r"<[^>]+>", "", text)
     text = html.unescape(text)
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 class EmailHeadingBlock(blocks.CharBlock):
@@ -118,7 +128,7 @@ class EmailButtonBlock(blocks.StructBlock):
         return value
 
     def email_text(self, value) -> str:
-        return f"{value['label']}: {value['url']}"
+        return f"{value['label']}: {absolute(value['url'])}"
 
 
 class EmailQuoteBlock(blocks.StructBlock):

@@ -93,3 +93,18 @@ def test_preheader_is_the_first_hidden_text_and_block_styles_are_inlined(
     assert 'class="preheader" style="display: none' in html
     assert "The hearing date" in html
     assert '<blockquote class="quote" style="' in html
+
+
+def test_plain_text_keeps_paragraphs_and_absolute_links(mailing_factory):
+    mailing = mailing_factory(
+        body=[
+            {
+                "type": "paragraph",
+                "value": '<p>One.</p><p>Two <a href="/about/">about us</a>.</p>',
+            },
+            {"type": "call_to_action", "value": {"label": "Give", "url": "/donate/"}},
+        ]
+    )
+    text = mailing_compile(mailing=mailing).text
+    assert "One.\n\nTwo about us (http://testserver/about/)." in text
+    assert "Give: http://testserver/donate/" in text
