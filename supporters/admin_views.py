@@ -24,8 +24,12 @@ from .data_requests import (
     data_request_erase_now,
 )
 from .filters import SupporterFilterSet
-from .importing import ImportFileError, supporters_import, supporters_import_check
-from .models import DataRequest, Supporter, SupporterAccessLog
+from .importing import (
+    ImportFileError,
+    supporter_import_queue,
+    supporters_import_check,
+)
+from .models import DataRequest, Supporter, SupporterAccessLog, SupporterImport
 from .selectors import consent_history, supporter_export_rows
 
 IMPORT_DIR = "supporter-imports"
@@ -90,60 +94,26 @@ def supporters_export(request):
     return response
 
 
-def _open_stored(name: str):
-    return default_storage.open(name, "rb")
-
-
 def supporters_import_view(request):
-    """Step 1: upload -> dry run (preview, per-row errors). Step 2: import the
-    very same file (kept in storage under a signed name), all or nothing."""
+    """Step 1: upload -> dry run (preview, per-row errors). Step 2: a worker
+    imports the very same file (kept in storage under a signed name), all or
+    nothing; the status page follows it."""
     _require(request, "supporters.add_supporter")
     if request.method == "POST" and request.POST.get("stored"):
         try:
             name = _import_signer.unsign(request.POST["stored"])
         except BadSignature:
-            messages.error(request, "That upload has expired. Please upload it again.")
-            return redirect("supporters_admin_import")
-        if not default_storage.exists(name):
+            name = ""
+        if not name.startswith(f"{IMPORT_DIR}/") or not default_storage.exists(name):
             messages.error(request, "That upload has expired. Please upload it again.")
             return redirect("supporters_admin_import")
         when = timezone.localtime()
-        source = f"import {when:%Y-%m-%d %H:%M} by {request.user.get_username()}"
-        with _open_stored(name) as stored:
-            try:
-                report = supporters_import(
-                    file=stored, source=source, user=request.user
-                )
-            except ImportFileError as error:
-                report, file_error = None, error.message
-        default_storage.delete(name)
-        if report is None or not report.imported:
-            messages.error(
-                request,
-                file_error
-                if report is None
-                else "Nothing was imported: the file has errors.",
-            )
-            return render(
-                request,
-                "supporters/admin/import.html",
-                {"form": ImportUploadForm(), "report": report},
-                status=400,
-            )
-        audit(
-            request,
-            SupporterAccessLog.Action.IMPORT,
-            detail=(
-                f"{report.new} new, {report.updated} updated, "
-                f"{len(report.skipped)} skipped"
-            ),
+        record = supporter_import_queue(
+            file_name=name,
+            source=f"import {when:%Y-%m-%d %H:%M} by {request.user.get_username()}",
+            user=request.user,
         )
-        messages.success(
-            request,
-            f"Imported: {report.new} new, {report.updated} updated, "
-            f"{len(report.skipped)} skipped.",
-        )
-        return redirect("supporters_supporter:index")
+        return redirect("supporters_admin_import_status", pk=record.pk)
 
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
@@ -169,6 +139,13 @@ def supporters_import_view(request):
     elif request.method == "POST":
         status = 400
     return render(request, "supporters/admin/import.html", context, status=status)
+
+
+def supporters_import_status(request, pk: int):
+    """Progress of a confirmed import; refreshes itself until it ends."""
+    _require(request, "supporters.add_supporter")
+    record = get_object_or_404(SupporterImport, pk=pk)
+    return render(request, "supporters/admin/import_status.html", {"record": record})
 
 
 def data_request_create(request):

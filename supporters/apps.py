@@ -7,7 +7,7 @@ class SupportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import personal_data, privacy, webhooks  # noqa: F401 - receivers
+        from . import checks, personal_data, privacy, webhooks  # noqa: F401 - receivers
 
         # The supporters app erases last: deleting the Supporter row is final.
         privacy.register(

@@ -5,6 +5,9 @@ Interface:
         Reads the whole file once, streaming (constant memory apart from one
         hash per address for duplicate detection), and reports per-row errors,
         what would be created/updated, and what is skipped. Writes nothing.
+    supporter_import_queue(*, file_name, source, user) -> SupporterImport
+        Records a confirmed import and enqueues the worker task after commit.
+    supporter_import_run(*, import_id) -> None   the task's work (idempotent)
     supporters_import(*, file, source, user=None) -> ImportReport
         Checks again; if any row has an error nothing is written; otherwise
         writes every row in one transaction (all or nothing), 1,000 rows at a
@@ -29,6 +32,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
@@ -36,7 +40,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .addresses import email_hash, email_normalise, text_clean
-from .models import ConsentRecord, Subscription, Supporter, Suppression, Tag, Topic
+from .models import (
+    ConsentRecord,
+    Subscription,
+    Supporter,
+    SupporterAccessLog,
+    SupporterImport,
+    Suppression,
+    Tag,
+    Topic,
+)
 from .services import PURPOSE_EMAIL_UPDATES, supporter_upsert
 
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
@@ -428,3 +441,50 @@ def _write_chunk(rows: list[Row], *, known: dict, source: str, tags: dict) -> No
         )
         for row in rows
     )
+
+
+def supporter_import_queue(*, file_name: str, source: str, user) -> SupporterImport:
+    from .tasks import supporter_import_run as run_task
+
+    record = SupporterImport.objects.create(
+        file_name=file_name, source=source[:200], uploaded_by=user
+    )
+    transaction.on_commit(lambda: run_task.delay(record.pk))
+    return record
+
+
+def supporter_import_run(*, import_id: int) -> None:
+    """Claim the queued import, run it, record the outcome, drop the file."""
+    claimed = SupporterImport.objects.filter(
+        pk=import_id, status=SupporterImport.Status.QUEUED
+    ).update(status=SupporterImport.Status.RUNNING)
+    if not claimed:
+        return  # already run (a task delivered twice)
+    record = SupporterImport.objects.get(pk=import_id)
+    error = ""
+    report = None
+    try:
+        with default_storage.open(record.file_name, "rb") as stored:
+            report = supporters_import(file=stored, source=record.source)
+    except ImportFileError as problem:
+        error = problem.message
+    except FileNotFoundError:
+        error = "The uploaded file was no longer there. Please upload it again."
+    if report is not None and not report.imported:
+        error = f"{report.error_count} row(s) have errors: nothing was imported."
+    if report is not None and report.imported:
+        record.new, record.updated = report.new, report.updated
+        record.skipped = len(report.skipped)
+        SupporterAccessLog.objects.create(
+            user=record.uploaded_by,
+            action=SupporterAccessLog.Action.IMPORT,
+            detail=f"import {record.pk}: {report.new} new, {report.updated} updated, "
+            f"{len(report.skipped)} skipped",
+        )
+    record.status = (
+        SupporterImport.Status.FAILED if error else SupporterImport.Status.DONE
+    )
+    record.error = error
+    record.finished_at = timezone.now()
+    record.save()
+    default_storage.delete(record.file_name)

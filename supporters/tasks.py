@@ -36,3 +36,10 @@ def retention_run() -> None:
     from . import retention
 
     retention.retention_run()
+
+
+@shared_task(name="supporters.tasks.supporter_import_run", acks_late=True)
+def supporter_import_run(import_id: int) -> None:
+    from . import importing
+
+    importing.supporter_import_run(import_id=import_id)

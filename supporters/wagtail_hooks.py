@@ -135,6 +135,7 @@ class DataRequestViewSet(ModelViewSet):
     form_fields = ["status", "notes"]
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_template_name = "supporters/admin/data_request_inspect.html"
     add_to_reference_index = False
 
     def get_urlpatterns(self):
@@ -205,6 +206,11 @@ def register_supporters_admin_urls():
             "supporters/import/",
             admin_views.supporters_import_view,
             name="supporters_admin_import",
+        ),
+        path(
+            "supporters/import/<int:pk>/",
+            admin_views.supporters_import_status,
+            name="supporters_admin_import_status",
         ),
         path(
             "supporters/data-requests/new/",

@@ -3,13 +3,13 @@
 people:   Supporter (email unique case-insensitively), Topic, Subscription, Tag
 consent:  ConsentRecord (append-only evidence), Suppression (hash of address)
 email:    EmailMessageLog (log + outbox), SupporterEmailSettings (welcome text)
-privacy:  UsedToken, DataRequest, SupporterAccessLog
+privacy:  UsedToken, DataRequest, SupporterAccessLog, SupporterImport
 """
 
 from .consent import ConsentRecord, Suppression
 from .email import EmailMessageLog, SupporterEmailSettings
 from .people import Subscription, Supporter, Tag, Topic
-from .privacy import DataRequest, SupporterAccessLog, UsedToken
+from .privacy import DataRequest, SupporterAccessLog, SupporterImport, UsedToken
 
 __all__ = [
     "ConsentRecord",
@@ -19,6 +19,7 @@ __all__ = [
     "Supporter",
     "SupporterAccessLog",
     "SupporterEmailSettings",
+    "SupporterImport",
     "Suppression",
     "Tag",
     "Topic",

@@ -110,3 +110,36 @@ class SupporterAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SupporterImport(models.Model):
+    """One confirmed CSV import, run by a worker (big files outlast a web
+    request). The uploaded file is deleted when the run ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Nothing imported"
+
+    file_name = models.CharField(max_length=255)
+    source = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default="queued")
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_status_display()})"

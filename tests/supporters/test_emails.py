@@ -23,6 +23,21 @@ pytestmark = pytest.mark.django_db
 CONFIRM_CONTEXT = {"confirm_url": "http://testserver/confirm/abc/"}
 
 
+def _confirm_email(to):
+    return emails.email_enqueue(
+        template="confirm_signup", to=to, context=CONFIRM_CONTEXT, kind="transactional"
+    )
+
+
+def _welcome_email(to):
+    return emails.email_enqueue(
+        template="welcome",
+        to=to,
+        kind="bulk",
+        context={"welcome_subject": "Hi", "welcome_body": "Body"},
+    )
+
+
 def test_transactional_email_is_logged_sent_and_its_body_forgotten(
     anymail_outbox, django_capture_on_commit_callbacks
 ):
@@ -62,12 +77,7 @@ def test_transactional_email_is_logged_sent_and_its_body_forgotten(
 def test_from_and_reply_to_come_from_settings(settings, anymail_outbox):
     settings.DEFAULT_FROM_EMAIL = "Defend Pupil Privacy <hello@dpp.example>"
     settings.EMAIL_REPLY_TO = ["team@dpp.example"]
-    log = emails.email_enqueue(
-        template="confirm_signup",
-        to="Someone@Example.org",
-        context=CONFIRM_CONTEXT,
-        kind="transactional",
-    )
+    log = _confirm_email("Someone@Example.org")
     emails.email_send(log_id=log.pk)
     [message] = anymail_outbox
     assert message.from_email == "Defend Pupil Privacy <hello@dpp.example>"
@@ -79,12 +89,7 @@ def test_bulk_email_carries_rfc8058_one_click_unsubscribe_headers(
     anymail_outbox, client
 ):
     person = SupporterFactory()
-    log = emails.email_enqueue(
-        template="welcome",
-        to=person,
-        kind="bulk",
-        context={"welcome_subject": "Hi", "welcome_body": "Body"},
-    )
+    log = _welcome_email(person)
     emails.email_send(log_id=log.pk)
     [message] = anymail_outbox
     assert (
@@ -104,12 +109,7 @@ def test_bulk_email_carries_rfc8058_one_click_unsubscribe_headers(
 def test_bulk_email_to_a_suppressed_address_is_not_sent(anymail_outbox):
     person = SupporterFactory()
     suppression_add(email=person.email, reason=Suppression.Reason.HARD_BOUNCE)
-    log = emails.email_enqueue(
-        template="welcome",
-        to=person,
-        kind="bulk",
-        context={"welcome_subject": "Hi", "welcome_body": "Body"},
-    )
+    log = _welcome_email(person)
     emails.email_send(log_id=log.pk)
     log.refresh_from_db()
     assert log.status == EmailMessageLog.Status.SUPPRESSED
@@ -117,12 +117,7 @@ def test_bulk_email_to_a_suppressed_address_is_not_sent(anymail_outbox):
 
 
 def test_sending_twice_sends_once(anymail_outbox):
-    log = emails.email_enqueue(
-        template="confirm_signup",
-        to="x@example.org",
-        context=CONFIRM_CONTEXT,
-        kind="transactional",
-    )
+    log = _confirm_email("x@example.org")
     emails.email_send(log_id=log.pk)
     emails.email_send(log_id=log.pk)
     assert len(anymail_outbox) == 1
@@ -151,12 +146,7 @@ def test_enqueue_refuses_bad_arguments_and_writes_nothing(kwargs, message):
 
 def test_log_lines_mask_the_address(caplog, anymail_outbox):
     caplog.set_level("INFO", logger="supporters.emails")
-    log = emails.email_enqueue(
-        template="confirm_signup",
-        to="private.person@example.org",
-        context=CONFIRM_CONTEXT,
-        kind="transactional",
-    )
+    log = _confirm_email("private.person@example.org")
     emails.email_send(log_id=log.pk)
     assert "p***@e***.org" in caplog.text
     assert "private.person" not in caplog.text
@@ -182,12 +172,7 @@ def test_broker_down_at_enqueue_loses_nothing_and_the_sweep_sends_it(
 ):
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        log = emails.email_enqueue(
-            template="confirm_signup",
-            to="kept@example.org",
-            context=CONFIRM_CONTEXT,
-            kind="transactional",
-        )
+        log = _confirm_email("kept@example.org")
     assert time.monotonic() - started < 15  # fails fast, does not hang the request
     log.refresh_from_db()
     assert log.status == EmailMessageLog.Status.QUEUED
@@ -259,12 +244,7 @@ def postmark_double(settings):
 
 def test_temporary_provider_failure_is_retried_then_recorded_as_sent(postmark_double):
     postmark_double.replies = [(503, {"ErrorCode": 100, "Message": "Maintenance"})]
-    log = emails.email_enqueue(
-        template="confirm_signup",
-        to="retry@example.org",
-        context=CONFIRM_CONTEXT,
-        kind="transactional",
-    )
+    log = _confirm_email("retry@example.org")
     with pytest.raises(emails.TemporaryEmailFailure):
         emails.email_send(log_id=log.pk)
     log.refresh_from_db()
@@ -283,12 +263,7 @@ def test_permanent_provider_refusal_marks_the_row_failed(postmark_double):
     postmark_double.replies = [
         (422, {"ErrorCode": 300, "Message": "Invalid 'To' address: 'bad@example.org'."})
     ]
-    log = emails.email_enqueue(
-        template="confirm_signup",
-        to="bad@example.org",
-        context=CONFIRM_CONTEXT,
-        kind="transactional",
-    )
+    log = _confirm_email("bad@example.org")
     emails.email_send(log_id=log.pk)
     log.refresh_from_db()
     assert log.status == EmailMessageLog.Status.FAILED

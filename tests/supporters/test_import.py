@@ -6,10 +6,19 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from supporters.models import ConsentRecord, Subscription, Supporter, Suppression
+from supporters.importing import supporter_import_queue, supporter_import_run
+from supporters.models import (
+    ConsentRecord,
+    Subscription,
+    Supporter,
+    SupporterAccessLog,
+    SupporterImport,
+    Suppression,
+)
 from supporters.services import consent_grant, consent_withdraw, suppression_add
 
 from .factories import SupporterFactory
@@ -35,10 +44,17 @@ def _upload(client, content: bytes | str, name="people.csv"):
     return client.post(URL, {"file": SimpleUploadedFile(name, content, "text/csv")})
 
 
-def _confirm(client, response):
-    stored = re.search(r'name="stored" value="([^"]+)"', response.content.decode())
-    assert stored, response.content.decode()
-    return client.post(URL, {"stored": stored.group(1)})
+@pytest.fixture
+def confirm(django_capture_on_commit_callbacks):
+    """Press "Import": the worker task runs after commit (eager in tests)."""
+
+    def press(client, response):
+        stored = re.search(r'name="stored" value="([^"]+)"', response.content.decode())
+        assert stored, response.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, {"stored": stored.group(1)})
+
+    return press
 
 
 GOOD = HEADER + (
@@ -48,15 +64,19 @@ GOOD = HEADER + (
 )
 
 
-def test_dry_run_previews_and_writes_nothing_then_import_writes(care, topics):
+def test_dry_run_previews_and_writes_nothing_then_import_writes(care, topics, confirm):
     response = _upload(care, GOOD)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Dry run" in html and "2 new supporters" in html
     assert "ann@example.org" in html
     assert not Supporter.objects.exists()
-    response = _confirm(care, response)
+    response = confirm(care, response)
     assert response.status_code == 302
+    status = care.get(response["Location"]).content.decode()
+    assert "Imported" in status and "2 new, 0 updated, 0 skipped" in status
+    assert not default_storage.listdir("supporter-imports")[1]  # file deleted
+    assert SupporterAccessLog.objects.get().action == "import"
     ann = Supporter.objects.get(email="ann@example.org")
     assert sorted(ann.tags.values_list("name", flat=True)) == ["Leeds", "volunteer"]
     assert Subscription.objects.get(supporter=ann).status == "confirmed"
@@ -156,7 +176,9 @@ def test_forged_stored_file_reference_is_refused(care, topics):
     assert response["Location"] == reverse("supporters_admin_import")
 
 
-def test_import_adds_to_known_people_without_blanking_or_rejoining_lists(care, topics):
+def test_import_adds_to_known_people_without_blanking_or_rejoining_lists(
+    care, topics, confirm
+):
     ann = SupporterFactory(
         email="ann@example.org", first_name="Annie", last_name="Bell"
     )
@@ -173,10 +195,37 @@ def test_import_adds_to_known_people_without_blanking_or_rejoining_lists(care, t
     )
     response = _upload(care, content)
     assert "1 already known" in response.content.decode()
-    _confirm(care, response)
+    confirm(care, response)
     ann.refresh_from_db()
     assert (ann.first_name, ann.last_name) == ("Annie", "Bell")
     statuses = dict(
         Subscription.objects.filter(supporter=ann).values_list("topic__slug", "status")
     )
     assert statuses == {"campaign-updates": "unsubscribed", "events": "confirmed"}
+
+
+def test_an_import_task_delivered_twice_imports_once(topics):
+    from django.core.files.base import ContentFile
+
+    name = default_storage.save(
+        "supporter-imports/twice.csv", ContentFile(GOOD.encode())
+    )
+    record = supporter_import_queue(file_name=name, source="test", user=None)
+    supporter_import_run(import_id=record.pk)
+    supporter_import_run(import_id=record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.new) == ("done", 2)
+    assert ConsentRecord.objects.count() == 2
+
+
+def test_a_file_that_went_bad_after_the_dry_run_imports_nothing(topics):
+    from django.core.files.base import ContentFile
+
+    bad = GOOD + "broken-address,,2025-01-01,x,y,,\n"
+    name = default_storage.save("supporter-imports/bad.csv", ContentFile(bad.encode()))
+    record = supporter_import_queue(file_name=name, source="test", user=None)
+    supporter_import_run(import_id=record.pk)
+    record.refresh_from_db()
+    assert record.status == SupporterImport.Status.FAILED
+    assert "nothing was imported" in record.error
+    assert not Supporter.objects.exists()

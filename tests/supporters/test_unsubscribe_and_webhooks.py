@@ -165,3 +165,13 @@ def test_provider_unsubscribe_withdraws_consent(webhook, subscribed):
     )
     assert Subscription.objects.get().status == "unsubscribed"
     assert is_suppressed(subscribed.email)
+
+
+def test_deploy_check_warns_when_the_webhook_has_no_secret(settings):
+    from supporters.checks import anymail_webhook_secret_check
+
+    settings.EMAIL_ESP = "postmark"
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
+    assert [w.id for w in anymail_webhook_secret_check(None)] == ["supporters.W001"]
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "u:p"}
+    assert anymail_webhook_secret_check(None) == []
