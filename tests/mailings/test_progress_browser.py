@@ -79,5 +79,8 @@ def test_progress_bar_updates_without_reloading(
     assert page.evaluate("window.notReloaded") is True
     assert page.locator('[data-field="sent"]').inner_text() == "90"
     assert "100 of 200 done" in page.locator("[data-progress-summary]").inner_text()
+    artifacts = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(artifacts / "mailings-status.png"), full_page=True)
     # (Wagtail's avatar from gravatar.com is blocked by img-src: not ours.)
     assert [v for v in violations if "script-src" in v] == []
