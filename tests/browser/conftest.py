@@ -149,6 +149,17 @@ def live_site(settings, live_server):
     return live_server.url
 
 
+@pytest.fixture
+def demo_site(settings, tmp_path):
+    """The seeded demo (``manage.py seed_demo``): every page type with content."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+
+
 def on_site(site_url: str, url: str) -> str:
     """An emailed link (made with any BASE_URL) as a URL on the live server."""
     parts = urlsplit(url)

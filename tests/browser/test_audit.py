@@ -14,12 +14,10 @@ emails (services run in this process; the messages land in ``mailoutbox``).
 from __future__ import annotations
 
 import datetime
-import io
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import (
     axe_violations,
@@ -146,13 +144,6 @@ def app_page_paths(stripe_double, outbox) -> list[tuple[str, str, int]]:
         ("search results", "/search/?q=pupil+data", 200),
         ("not found", "/no-such-page/", 404),
     ]
-
-
-@pytest.fixture
-def demo_site(settings, tmp_path):
-    """The seeded demo: every page type with realistic content."""
-    settings.VAR_DIR = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_every_public_page_passes_the_privacy_and_accessibility_audit(
