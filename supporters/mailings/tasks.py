@@ -35,7 +35,8 @@ def mailing_deliver(self, mailing_id: int) -> None:
         mailing_deliver.apply_async((mailing_id,), countdown=countdown)
     elif outcome == "retry":
         # Temporary provider trouble: 15 s, 30 s, 1 min ... capped at 10 min.
-        countdown = min(15 * 2**self.request.retries, MAX_RETRY_COUNTDOWN)
+        base = getattr(settings, "MAILINGS_RETRY_BASE_SECONDS", 15)
+        countdown = min(base * 2**self.request.retries, MAX_RETRY_COUNTDOWN)
         raise self.retry(countdown=countdown)
 
 

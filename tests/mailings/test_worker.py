@@ -106,6 +106,23 @@ def test_killed_worker_mid_send_nobody_twice_nobody_skipped(
     ).exists()
 
 
+@pytest.mark.worker
+def test_provider_outage_is_retried_with_backoff_and_nobody_is_doubled(
+    celery_worker_factory, celery_broker, postmark, settings, topic, mailing_factory
+):
+    settings.MAILINGS_WORKERS = 1
+    people = make_people(12, topic=topic)
+    postmark.failures = [503, 503]  # "unavailable" twice, then back
+    celery_worker_factory(concurrency=1, extra_env=worker_env(postmark, batch=5))
+    mailing = mailing_factory(topics=[topic])
+    services.mailing_send(mailing=mailing)
+    wait_for(lambda: status_of(mailing) == "sent", timeout=60, what="mailing sent")
+    received = Counter(postmark.recipients())
+    assert set(received) == {p.email for p in people}
+    assert max(received.values()) == 1
+    assert postmark.failures == []  # both failures were met, and retried past
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_senders_at_the_same_instant_claim_disjoint_batches(
     require_postgres, settings, topic, mailing_factory

@@ -17,3 +17,4 @@ MAILERS = {
 MAILINGS_BATCH_SIZE = int(os.environ.get("TEST_MAILINGS_BATCH_SIZE", "500"))
 MAILINGS_LEASE_SECONDS = int(os.environ.get("TEST_MAILINGS_LEASE_SECONDS", "300"))
 MAILINGS_TASK_SECONDS = 20
+MAILINGS_RETRY_BASE_SECONDS = 1  # back off in seconds, not minutes, in tests
