@@ -74,6 +74,15 @@ class MailingViewSet(ModelViewSet):
         ]
 
 
+@hooks.register("register_permissions")
+def mailing_permissions():
+    """Compose (add/change/delete) and send are separate rights, so editors
+    can draft while only some staff send; both show in Wagtail's group editor."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="mailings")
+
+
 @hooks.register("register_admin_viewset")
 def register_mailing_viewset():
     return MailingViewSet("mailings")

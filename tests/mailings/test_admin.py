@@ -189,3 +189,12 @@ def test_sending_needs_the_send_permission(client, django_user_model, mailing_fa
     }
     mailing.refresh_from_db()
     assert mailing.status == "draft"
+
+
+def test_send_permission_appears_in_wagtails_group_editor(staff):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Mailing editors")
+    page = staff.get(reverse("wagtailusers_groups:edit", args=[group.pk]))
+    assert page.status_code == 200
+    assert b"Can send, schedule, pause and cancel mailings" in page.content

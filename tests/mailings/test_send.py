@@ -313,3 +313,16 @@ def test_without_a_provider_each_recipient_gets_their_own_message(
     )
     assert "Dear Name0" in message.body
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_supporter_erased_after_the_snapshot_is_skipped(
+    anymail_outbox, topic, mailing_factory
+):
+    people = make_people(3, topic=topic)
+    mailing = mailing_factory(topics=[topic])
+    started(mailing)
+    people[0].delete()  # erased between snapshot and send
+    assert sending.mailing_deliver(mailing_id=mailing.pk) == "done"
+    assert sum(len(m.to) for m in anymail_outbox) == 2
+    mailing.refresh_from_db()
+    assert (mailing.sent_count, mailing.skipped_count) == (2, 1)
