@@ -61,3 +61,70 @@ def test_sweep_on_a_real_worker_sends_each_reminder_once(
     assert files_say() == PLEDGES
     assert EmailMessageLog.objects.filter(template="pledge_reminder").count() == PLEDGES
     assert PledgeReminder.objects.filter(number=2, status="sent").count() == 0
+
+
+def bulk_due_reminders(count: int) -> None:
+    """``count`` confirmed pledges whose first reminder is due (bulk, fast)."""
+    from fundraising.pledges.models import Pledge
+    from supporters.models import Supporter
+
+    appeal = appeal_make()
+    now = timezone.now()
+    people = Supporter.objects.bulk_create(
+        [Supporter(email=f"bulk{i}@example.org") for i in range(count)]
+    )
+    pledges = Pledge.objects.bulk_create(
+        [
+            Pledge(
+                appeal=appeal,
+                supporter=person,
+                amount_pence=1000,
+                status="confirmed",
+                when="date",
+                due_date=now.date(),
+                confirmed_at=now,
+            )
+            for person in people
+        ]
+    )
+    PledgeReminder.objects.bulk_create(
+        [
+            PledgeReminder(
+                pledge=pledge, number=1, due_at=now - datetime.timedelta(minutes=1)
+            )
+            for pledge in pledges
+        ]
+    )
+
+
+@pytest.mark.worker
+def test_pool_process_killed_mid_sweep_the_retried_task_sends_nobody_twice(
+    celery_worker_factory, celery_broker
+):
+    import psutil
+
+    total = 1500  # three batches of 500: the kill lands after the first
+    bulk_due_reminders(total)
+    worker = celery_worker_factory(concurrency=1)
+    sweep = tasks.pledge_reminders_sweep.delay()
+
+    logs = EmailMessageLog.objects.filter(template="pledge_reminder")
+    wait_for(lambda: logs.count() >= 500, timeout=120, what="the first batch")
+    assert logs.count() < total, "the sweep finished before the kill"
+    # SIGKILL the pool process running the sweep: its open batch rolls back;
+    # the task was acknowledged late, so Celery hands it out again.
+    for child in psutil.Process(worker.process.pid).children(recursive=True):
+        child.kill()
+
+    wait_for(
+        lambda: logs.count() == total,
+        timeout=240,
+        interval=1,
+        what="every reminder after the retry",
+    )
+    assert "WorkerLostError" in worker.log()
+    # The same task was handed out again (acks_late, reject on worker lost).
+    assert worker.log().count(f"pledge_reminders_sweep[{sweep.id}] received") == 2
+    reminder_ids = [log.metadata["reminder_id"] for log in logs]
+    assert len(reminder_ids) == len(set(reminder_ids)) == total
+    assert not PledgeReminder.objects.exclude(status="sent").exists()
