@@ -41,8 +41,9 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 def _clean_query(raw: str) -> str:
     """A query the search backend can always take: no NULs or control
-    characters (PostgreSQL refuses NUL), whitespace collapsed, length capped."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    characters (PostgreSQL refuses NUL), no double quotes (SQLite's FTS5
+    reads them as query syntax and fails), whitespace collapsed, length capped."""
+    printable = "".join(ch if ch.isprintable() and ch != '"' else " " for ch in raw)
     return " ".join(printable.split())[:SEARCH_MAX_LENGTH]
 
 

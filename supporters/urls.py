@@ -20,5 +20,5 @@ urlpatterns = [
     path("my-data/delete/<str:token>/", data.data_erase, name="data_erase"),
     # Provider delivery events (bounces, complaints, unsubscribes), protected by
     # ANYMAIL_WEBHOOK_SECRET; handled in supporters/webhooks.py.
-    path("webhooks/anymail/", include("anymail.urls")),
+    path("webhooks/anymail/", include("supporters.anymail_urls")),
 ]

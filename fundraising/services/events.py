@@ -44,6 +44,9 @@ def _payment_intent_of(obj: dict) -> str:
 
 
 def event_parse(payload: bytes) -> dict:
+    # PostgreSQL cannot store NUL in text or jsonb; Stripe never sends one.
+    if b"\\u0000" in payload:
+        raise EventPayloadInvalid("contains a NUL character")
     try:
         event = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
