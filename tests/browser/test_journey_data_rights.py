@@ -47,7 +47,8 @@ def test_supporter_gets_a_copy_then_erases_and_staff_cannot_find_them(
     page.locator("main").get_by_label("Email address").fill(EMAIL)
     page.get_by_role("button", name="Email me a link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
-    preferences = link_in(mailbox.wait_for(to=EMAIL), "/email/preferences/")
+    link_email = mailbox.wait_for(to=EMAIL, subject="preferences link")
+    preferences = link_in(link_email, "/email/preferences/")
 
     # A copy of my data: the link in the next email downloads it.
     page.goto(site_url + preferences)
