@@ -151,3 +151,9 @@ def test_logs_mask_email_addresses_and_tokens():
     assert record.email == "[redacted]"
     assert record.first_name == "[redacted]"
     assert mask_text("key sk_live_abc123DEF") == "key [redacted]"
+
+
+def test_admin_pages_ask_no_third_party_for_avatars(client, staff, settings):
+    settings.ADMIN_2FA_REQUIRED = False
+    client.force_login(staff)
+    assert b"gravatar.com" not in client.get("/admin/").content
