@@ -23,8 +23,6 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-SEED = 100_000
-
 
 def _bench_database_url(url: str) -> str:
     parts = urlsplit(url)
@@ -219,7 +217,7 @@ def main() -> int:
     )
     _ensure_database(database_url)
     _setup(database_url)
-    appeal = _seed(max(max(sizes), SEED if max(sizes) > SEED else max(sizes)))
+    appeal = _seed(max(sizes))
     _run(appeal, min(500, min(sizes)), args.batch_size, 1)  # warm caches first
     results = [_run(appeal, size, args.batch_size, args.parallel) for size in sizes]
     print(f"parallel sweeps: {args.parallel}, batch size: {args.batch_size}")
