@@ -79,3 +79,18 @@ def test_expired_page_is_unpublished_by_the_task(admin_client):
         scheduled_pages_publish.delay()
     page.refresh_from_db()
     assert not page.live and page.expired
+
+
+def test_a_scheduled_update_appears_on_the_cached_home_page_when_published(client):
+    with time_machine.travel(dt.datetime(2026, 6, 30, 12, 0, tzinfo=UTC), tick=False):
+        index = factories.update_index_create()
+        update = factories.update_page_create(index=index, title="Hearing listed")
+        update.unpublish()
+        update.go_live_at = dt.datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+        update.save_revision().publish()  # a future go-live: scheduled
+        update.refresh_from_db()
+        assert not update.live
+        assert "Hearing listed" not in client.get("/").content.decode()  # cached
+    with time_machine.travel(dt.datetime(2026, 7, 1, 8, 1, tzinfo=UTC), tick=False):
+        scheduled_pages_publish.delay()
+        assert "Hearing listed" in client.get("/").content.decode()
