@@ -222,3 +222,11 @@ def test_staff_record_a_data_request_with_due_date_and_erase(
     assert not Supporter.objects.filter(pk=person.pk).exists()
     request.refresh_from_db()
     assert request.status == "done"
+
+
+def test_editors_can_change_the_welcome_email_text(client, editor):
+    client.force_login(editor)
+    url = "/admin/settings/supporters/supporteremailsettings/"
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert b"welcome_body" in response.content

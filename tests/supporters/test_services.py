@@ -129,3 +129,21 @@ def test_suppression_is_a_hash_that_matches_any_spelling_of_the_address():
 def test_email_mask_hides_most_of_the_address():
     assert email_mask("jo.bloggs@example.org") == "j***@e***.org"
     assert "bloggs" not in email_mask("jo.bloggs@example.org")
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-01-31T10:00:00Z", "2026-02-28"),
+        ("2028-01-31T10:00:00Z", "2028-02-29"),
+        ("2026-03-15T10:00:00Z", "2026-04-15"),
+        ("2026-12-31T23:30:00Z", "2027-01-31"),
+    ],
+)
+def test_data_requests_are_due_one_calendar_month_later(received, due):
+    import datetime
+
+    from supporters.models.privacy import one_calendar_month_after
+
+    moment = datetime.datetime.fromisoformat(received)
+    assert one_calendar_month_after(moment).isoformat() == due
