@@ -44,6 +44,10 @@ app.conf.beat_schedule = {
         "task": "fundraising.tasks.stripe_events_sweep",
         "schedule": 300.0,
     },
+    "gift-aid-retention": {
+        "task": "fundraising.tasks.gift_aid_retention_sweep",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Pledges: claim and send due reminders (each at most once); daily upkeep.
     "pledge-reminders-sweep": {
         "task": "pledges.tasks.pledge_reminders_sweep",

@@ -57,3 +57,36 @@ def donations_erase(supporter) -> None:
     ).delete()
     declarations.filter(donations__isnull=True).delete()
     GiftAidDeclaration.objects.filter(supporter=supporter).update(supporter=None)
+
+
+def gift_aid_retention_sweep(*, now=None) -> int:
+    """Delete erased donors' Gift Aid declarations once HMRC's retention ends.
+
+    HMRC wants a declaration kept for six years after the end of the
+    accounting period of the last gift it covers; counting six years (plus
+    one for the period) from that gift keeps it at least that long. Declarations
+    of donors who were not erased stay: they are the donor's own record.
+    """
+    import datetime
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from supporters.privacy import GIFT_AID_RETENTION_YEARS
+
+    now = now or timezone.now()
+    years = GIFT_AID_RETENTION_YEARS + 1
+    cutoff = now - datetime.timedelta(days=366 * years)
+    expired = (
+        GiftAidDeclaration.objects.filter(supporter__isnull=True)
+        .annotate(last_gift=Max("donations__paid_at"))
+        .filter(last_gift__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        ids = list(expired)
+        Donation.objects.filter(gift_aid_declaration_id__in=ids).update(
+            gift_aid_declaration=None
+        )
+        GiftAidDeclaration.objects.filter(pk__in=ids).delete()
+    return len(ids)

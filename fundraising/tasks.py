@@ -52,3 +52,11 @@ def donation_payment_failed_notify(donation_id: int) -> bool:
 def stripe_events_sweep() -> int:
     """Beat: apply stored events that failed or were waiting (safe to repeat)."""
     return events.stripe_events_sweep()
+
+
+@shared_task
+def gift_aid_retention_sweep() -> int:
+    """Beat, daily: erased donors' declarations go after HMRC's six years."""
+    from fundraising.privacy import gift_aid_retention_sweep as sweep
+
+    return sweep()

@@ -224,9 +224,9 @@ def stripe_webhook(request):
             payload=payload, signature=request.headers.get("Stripe-Signature")
         )
         event = events.event_parse(payload)
+        _row, created = events.stripe_event_record(event=event)
     except gateway.WebhookSignatureInvalid:
         return HttpResponse("Invalid signature.", status=400)
     except events.EventPayloadInvalid as error:
         return HttpResponse(f"Invalid payload: {error}.", status=400)
-    _row, created = events.stripe_event_record(event=event)
     return JsonResponse({"received": True, "duplicate": not created})

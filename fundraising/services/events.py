@@ -16,7 +16,7 @@ import datetime
 import json
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,7 +40,9 @@ def _timestamp(value) -> datetime.datetime | None:
 
 def _payment_intent_of(obj: dict) -> str:
     value = obj.get("payment_intent") or ""
-    return value if isinstance(value, str) else value.get("id", "")
+    if isinstance(value, dict):  # expanded
+        value = value.get("id") or ""
+    return value if isinstance(value, str) else ""
 
 
 def event_parse(payload: bytes) -> dict:
@@ -82,6 +84,10 @@ def stripe_event_record(*, event: dict) -> tuple[StripeEvent, bool]:
             return row, True
     except IntegrityError:
         return StripeEvent.objects.get(event_id=event["id"]), False
+    except DataError as error:
+        # Text PostgreSQL cannot store in JSON (a NUL, a lone surrogate):
+        # never sent by Stripe, refused rather than half-stored.
+        raise EventPayloadInvalid("unstorable characters") from error
 
 
 def _enqueue(event_pk: int) -> None:
@@ -145,7 +151,9 @@ def _reapply_waiting(payment_intent_id: str) -> None:
 
 
 def _donation_from_metadata(metadata: dict | None) -> Donation | None:
-    value = (metadata or {}).get("donation_id", "")
+    if not isinstance(metadata, dict):
+        return None
+    value = metadata.get("donation_id", "")
     if isinstance(value, str) and value.isdigit():
         return Donation.objects.filter(pk=int(value)).first()
     return None

@@ -238,3 +238,23 @@ def test_seed_demo_creates_the_appeal_once(settings, tmp_path):
     out = io.StringIO()
     call_command("recompute_appeal_totals", stdout=out)
     assert "No drift" in out.getvalue()
+
+
+def test_erased_donors_gift_aid_is_deleted_after_hmrc_retention(appeal, donor):
+    from fundraising.privacy import gift_aid_retention_sweep
+
+    declaration = GiftAidDeclaration.objects.create(
+        supporter=donor,
+        first_name="Ada",
+        last_name="Lovelace",
+        house="12",
+        postcode="LS1 4AP",
+    )
+    gift = paid_gift(appeal, donor, 2500, declaration=declaration)
+    privacy.supporter_erase(supporter=donor, source="test")
+    now = timezone.now()
+    six_years = now + datetime.timedelta(days=366 * 6)
+    assert gift_aid_retention_sweep(now=six_years) == 0
+    assert gift_aid_retention_sweep(now=six_years + datetime.timedelta(days=800)) == 1
+    gift.refresh_from_db()
+    assert gift.gift_aid_declaration is None and gift.amount_pence == 2500

@@ -218,3 +218,21 @@ def test_refund_that_arrives_before_its_payment_waits_then_applies(
     assert instalment.status == "partly_refunded"
     appeal.refresh_from_db()
     assert appeal.raised_pence == 1000 + 600
+
+
+@pytest.mark.parametrize(
+    "event_id", ["evt_nul\u0000", "evt_ok"], ids=["nul-in-id", "nul-in-payload"]
+)
+def test_signed_event_with_unstorable_text_is_refused_not_a_500(
+    client, stripe_double, event_id
+):
+    event = {
+        "id": event_id,
+        "object": "event",
+        "type": "checkout.session.completed",
+        "data": {"object": {"\u0000": "\ud800"}},
+    }
+    body = json.dumps(event).encode()
+    response = post(client, body, sign(body, SECRET))
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
