@@ -122,3 +122,13 @@ def test_milestone_page_is_closed_to_editors(client):
     # Wagtail turns the refusal into a redirect to the dashboard with a message.
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_home")
+
+
+def test_the_appeals_donate_page_offers_the_pledge_form_too(client, campaign, appeal):
+    soup = BeautifulSoup(
+        client.get(reverse("fundraising:donate", args=[appeal.slug])).content,
+        "html.parser",
+    )
+    form = soup.find("form", action=reverse("pledges:pledge", args=[appeal.slug]))
+    assert form is not None
+    assert "Permission decision" in form.get_text()
