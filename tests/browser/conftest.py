@@ -48,6 +48,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Empty the database before a browser test restores what migrations made.
+
+    The browser tests use serialized rollback: the pages, site, groups and
+    workflow that migrations create come back before each test (a
+    transactional test's teardown empties every table). A transactional test
+    elsewhere without it flushes *with* the post_migrate signal, which makes
+    content types and permissions again under new ids, and Django's restore
+    would then collide with them. A flush without that signal first (only once
+    the test database exists) leaves the tables empty for the restore.
+    """
+    if "tests/browser/" not in str(item.fspath):
+        return
+    from django.core.management import call_command
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        return  # no database yet: it is created (with that data) next
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -132,16 +156,31 @@ def save_screenshot(page, name: str) -> Path:
 # --- the live site, as the journeys need it ----------------------------------
 
 
+def sequences_reset() -> None:
+    """Move every id sequence past the rows the restore wrote with explicit
+    ids (as ``loaddata`` does), so new rows never collide with them."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 @pytest.fixture(autouse=True)
-def live_site(settings, live_server):
+def live_site(settings, live_server, transactional_db):
     """The live server, with the absolute links it makes pointing at itself.
 
     ANTISPAM_MIN_SECONDS is 0 because Playwright fills a form faster than the
     three seconds a person needs (the rule has its own tests in
-    tests/supporters/test_antispam.py); rate-limit counters start empty.
+    tests/supporters/test_antispam.py); rate-limit counters start empty;
+    id sequences move past the rows the serialized rollback restored.
     """
     from django.core.cache import cache
 
+    sequences_reset()
     settings.BASE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     settings.ANTISPAM_MIN_SECONDS = 0
@@ -160,13 +199,9 @@ def demo_site(settings, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def on_site(site_url: str, url: str) -> str:
-    """An emailed link (made with any BASE_URL) as a URL on the live server."""
-    parts = urlsplit(url)
-    return site_url + parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def path_of(url: str) -> str:
+    """An absolute link's path and query, to open on the live server (the
+    worker's settings make links with its own BASE_URL)."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -294,11 +329,8 @@ def staff_user(username: str, *, groups=(), superuser: bool = False):
     from django.contrib.auth.models import Group
 
     user_model = get_user_model()
-    make = (
-        user_model.objects.create_superuser
-        if superuser
-        else (user_model.objects.create_user)
-    )
+    manager = user_model.objects
+    make = manager.create_superuser if superuser else manager.create_user
     user = make(username, f"{username}@example.org", STAFF_PASSWORD)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))

@@ -10,6 +10,7 @@ by a real Celery worker, which also applies the Stripe webhook.
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,7 +42,7 @@ def progress_figures(page) -> dict[str, str]:
 
 
 def test_pledge_is_reminded_on_its_date_and_paid_from_the_reminder(
-    page, site_url, stripe_live, start_worker, mailbox
+    page, site_url, stripe_live, start_worker, mailbox, requested_hosts
 ):
     seed_home(log=lambda *_: None)
     appeal = Appeal.objects.create(
@@ -93,6 +94,8 @@ def test_pledge_is_reminded_on_its_date_and_paid_from_the_reminder(
     page.get_by_role("button", name="Pay (card accepted)").click()
     page.wait_for_url(f"{site_url}/donate/thank-you/**")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    checkout_host = urlsplit(stripe_live.url).netloc
+    assert set(requested_hosts) == {urlsplit(site_url).netloc, checkout_host}
 
     pledge = Pledge.objects.get(supporter__email=EMAIL)
     wait_for(
