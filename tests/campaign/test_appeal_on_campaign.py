@@ -132,3 +132,45 @@ def test_the_appeals_donate_page_offers_the_pledge_form_too(client, campaign, ap
     form = soup.find("form", action=reverse("pledges:pledge", args=[appeal.slug]))
     assert form is not None
     assert "Permission decision" in form.get_text()
+
+
+def test_every_public_page_says_test_mode_while_the_stripe_double_stands_in(
+    client, campaign, stripe_double
+):
+    for url in ["/", campaign.url, "/signup/", "/donate/"]:
+        assert b"Test mode:" in client.get(url).content, url
+
+
+def test_no_test_mode_banner_without_the_double(client, campaign):
+    assert b"Test mode:" not in client.get(campaign.url).content
+
+
+def test_campaign_page_queries_do_not_grow_with_donations(client, campaign, appeal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fundraising.models import Donation
+    from supporters.services import supporter_upsert
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(campaign.url).status_code == 200
+        return len(captured)
+
+    client.get(campaign.url)  # warm the site and settings caches
+    before = queries()
+    donor = supporter_upsert(email="many@example.org", source="test")
+    Donation.objects.bulk_create(
+        [
+            Donation(
+                appeal=appeal,
+                supporter=donor,
+                amount_pence=1000,
+                status="succeeded",
+                counted_pence=1000,
+            )
+            for _ in range(10_000)
+        ],
+        batch_size=2000,
+    )
+    assert queries() == before
