@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from fundraising.models import Donation, GiftAidDeclaration
+from fundraising.models import Donation, GiftAidDeclaration, StripeEvent
 
 
 def donations_export(supporter) -> dict:
@@ -45,8 +45,60 @@ def donations_export(supporter) -> dict:
     return {"donations": donations, "gift_aid_declarations": declarations}
 
 
+# Keys of Stripe objects that carry a person: names, addresses, emails, phones.
+STRIPE_PERSONAL_KEYS = {
+    "address",
+    "billing_details",
+    "customer_details",
+    "customer_email",
+    "customer_name",
+    "customer_phone",
+    "customer_address",
+    "customer_shipping",
+    "email",
+    "name",
+    "phone",
+    "receipt_email",
+    "shipping",
+    "shipping_details",
+}
+
+
+def stripe_payload_scrub(value):
+    """A copy of a Stripe object with every personal field emptied; amounts,
+    ids, statuses and times (what the accounts and a replay need) stay."""
+    if isinstance(value, dict):
+        return {
+            key: None if key in STRIPE_PERSONAL_KEYS else stripe_payload_scrub(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [stripe_payload_scrub(item) for item in value]
+    return value
+
+
+def stripe_events_erase(supporter) -> int:
+    """Scrub the stored webhook events that concern this person's gifts."""
+    donations = Donation.objects.filter(supporter=supporter)
+    intents = {pi for pi in donations.values_list("payment_intent_id", flat=True) if pi}
+    sessions = {s for s in donations.values_list("checkout_session_id", flat=True) if s}
+    events = StripeEvent.objects.filter(payment_intent_id__in=intents)
+    if sessions:
+        # Checkout events that carry no payment intent (subscriptions, async).
+        events = events | StripeEvent.objects.filter(
+            payload__data__object__id__in=list(sessions)
+        )
+    scrubbed = 0
+    for event in events.distinct().iterator(chunk_size=200):
+        event.payload = stripe_payload_scrub(event.payload)
+        event.save(update_fields=["payload"])
+        scrubbed += 1
+    return scrubbed
+
+
 @transaction.atomic
 def donations_erase(supporter) -> None:
+    stripe_events_erase(supporter)
     Donation.objects.filter(supporter=supporter).update(
         supporter=None, customer_id="", metadata={}
     )

@@ -4,6 +4,7 @@ webhooks: one-off, delayed bank payments, monthly gifts, refunds, disputes."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -269,3 +270,22 @@ def test_metadata_may_not_override_the_donation_id(stripe_double, appeal, donor)
     with pytest.raises(ValueError, match="donation_id"):
         start_gift(appeal, donor, 1000, metadata={"donation_id": "1"})
     assert not Donation.objects.exists()
+
+
+def test_erasure_scrubs_the_donors_details_from_stored_stripe_events(
+    stripe_double, appeal, donor
+):
+    from supporters.privacy import supporter_erase
+
+    donation = start_gift(appeal, donor, 2500)
+    stripe_double.pay(donation.checkout_session_id)
+    stored = StripeEvent.objects.all()
+    assert any("ada@example.org" in json.dumps(e.payload) for e in stored)
+
+    supporter_erase(supporter=donor, source="test")
+
+    for event in StripeEvent.objects.all():
+        text = json.dumps(event.payload)
+        assert "ada@example.org" not in text and "Lovelace" not in text
+    donation.refresh_from_db()
+    assert donation.amount_pence == 2500 and donation.supporter_id is None
