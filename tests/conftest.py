@@ -30,6 +30,15 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped under REQUIRE_SERVICES=1: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: Wagtail keeps site root paths
+    there, and rate-limit counters and content versions live there too."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def services_missing(reason: str):
     """Skip (laptop) or fail (CI) when a needed service is absent."""
     if REQUIRE_SERVICES:
