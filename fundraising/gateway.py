@@ -63,6 +63,10 @@ def _client() -> stripe.StripeClient:
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base} if base else None,
         max_network_retries=2,  # the SDK retries with backoff and idempotency keys
+        # A donor waits on these calls: give up in seconds, not the SDK's 80.
+        http_client=stripe.new_default_http_client(
+            timeout=settings.STRIPE_TIMEOUT_SECONDS
+        ),
     )
 
 

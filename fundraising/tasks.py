@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from fundraising.services import events, receipts
+from fundraising.services import events
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +32,6 @@ def stripe_event_apply(self, event_pk: int) -> str:
         raise self.retry(
             exc=error, countdown=min(2**self.request.retries * 5, 600)
         ) from error
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(Exception,), max_retries=5, retry_backoff=True
-)
-def donation_receipt_send(donation_id: int) -> bool:
-    return receipts.donation_receipt_send(donation_id=donation_id)
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(Exception,), max_retries=5, retry_backoff=True
-)
-def donation_payment_failed_notify(donation_id: int) -> bool:
-    return receipts.donation_payment_failed_notify(donation_id=donation_id)
 
 
 @shared_task

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -229,4 +229,8 @@ def stripe_webhook(request):
         return HttpResponse("Invalid signature.", status=400)
     except events.EventPayloadInvalid as error:
         return HttpResponse(f"Invalid payload: {error}.", status=400)
+    except DatabaseError:
+        # Nothing was stored: a 503 makes Stripe deliver the event again.
+        logger.exception("Could not store a Stripe event")
+        return HttpResponse("Temporarily unavailable.", status=503)
     return JsonResponse({"received": True, "duplicate": not created})

@@ -416,6 +416,8 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the stripe SDK at another API host (the offline double in tests/demo).
 STRIPE_API_BASE = env_url("STRIPE_API_BASE", schemes=("http", "https"))
+# Seconds to wait for each Stripe API call (the SDK retries twice).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10, minimum=1)
 
 # --- Fundraising -----------------------------------------------------------------
 # Limits of a card gift typed on the donate form, in pence (default £1 to £10,000).

@@ -145,6 +145,14 @@ def donation_checkout_start(
             idempotency_key=f"donation-checkout-{donation.pk}",
         )
     except gateway.GatewayError as error:
+        # No session exists for it (Stripe answered with an error or not at
+        # all), so the pending donation would only dangle: remove it. A retry
+        # with the same checkout key starts afresh.
+        Donation.objects.filter(
+            pk=donation.pk,
+            status=Donation.Status.PENDING,
+            checkout_session_id__isnull=True,
+        ).delete()
         raise CheckoutUnavailable(str(error)) from error
     Donation.objects.filter(pk=donation.pk, checkout_url="").update(
         checkout_session_id=session["id"], checkout_url=session["url"]

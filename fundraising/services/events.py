@@ -91,9 +91,16 @@ def stripe_event_record(*, event: dict) -> tuple[StripeEvent, bool]:
 
 
 def _enqueue(event_pk: int) -> None:
+    """Hand the stored event to a worker. With the broker unreachable the
+    event simply waits: it is stored, and the beat's sweep enqueues it again."""
+    from kombu.exceptions import OperationalError as BrokerError
+
     from fundraising.tasks import stripe_event_apply
 
-    stripe_event_apply.delay(event_pk)
+    try:
+        stripe_event_apply.delay(event_pk)
+    except (BrokerError, OSError) as error:
+        logger.warning("Broker unreachable; Stripe event %s waits: %s", event_pk, error)
 
 
 def stripe_event_apply(*, event_pk: int) -> str:
@@ -283,9 +290,10 @@ def _invoice_payment_failed(event: StripeEvent) -> str:
     first = _first_gift(subscription_id, metadata)
     if first is None:
         return "ignored: no matching monthly gift"
-    from fundraising.tasks import donation_payment_failed_notify
+    from fundraising.services.receipts import donation_payment_failed_notify
 
-    donation_payment_failed_notify.delay_on_commit(first.pk)
+    # Written to the email outbox in this transaction (see totals.py).
+    donation_payment_failed_notify(donation_id=first.pk)
     return f"donation {first.pk}: card update requested"
 
 

@@ -94,12 +94,14 @@ def donation_facts_merge(
             donor_count=F("donor_count") + new_donor,
         )
     if newly_paid:
-        from fundraising.tasks import donation_receipt_send
+        from fundraising.services.receipts import donation_receipt_send
 
         # Listeners (pledges) run inside this transaction: their writes
         # commit or roll back together with the donation's.
         donation_succeeded.send(sender=Donation, donation=donation)
-        donation_receipt_send.delay_on_commit(donation.pk)
+        # The receipt's email-log row is written in this same transaction:
+        # it is the outbox, so the receipt survives a broker outage.
+        donation_receipt_send(donation_id=donation.pk)
     return donation
 
 
