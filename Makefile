@@ -57,9 +57,15 @@ run: install
 	  $(MANAGE) runserver 127.0.0.1:8000; \
 	fi
 
+# The browser journeys run in a pytest process of their own: they start from a
+# freshly migrated database instead of one emptied by earlier transactional
+# tests. JUNIT_DIR=dir writes a JUnit report per run (CI counts skips in them).
 .PHONY: test
 test: install-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ignore=tests/browser $(PYTEST_ARGS) \
+	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-main.xml)
+	$(VENV)/bin/pytest tests/browser $(PYTEST_ARGS) \
+	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-browser.xml)
 
 .PHONY: lint
 lint: install-dev
