@@ -67,9 +67,32 @@ def pytest_runtest_setup(item):
     from pytest_django.plugin import blocking_manager_key
 
     if not hasattr(connection, "_test_serialized_contents"):
-        return  # no database yet: it is created (with that data) next
+        contents = serialized_contents_elsewhere()
+        if contents is None:
+            return  # no database yet: it is created (with that data) next
+        connection._test_serialized_contents = contents
     with item.config.stash[blocking_manager_key].unblock():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
+def serialized_contents_elsewhere() -> str | None:
+    """What Django serialized when it made the test database, if the default
+    connection object has been replaced since (Django keeps it as an
+    attribute of the connection object current at set-up; in the whole suite
+    a later object can stand in for it, and the restore would silently not
+    happen)."""
+    import gc
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    for obj in gc.get_objects():
+        if (
+            isinstance(obj, BaseDatabaseWrapper)
+            and obj.alias == "default"
+            and getattr(obj, "_test_serialized_contents", None)
+        ):
+            return obj._test_serialized_contents
+    return None
 
 
 @pytest.fixture(scope="session")
