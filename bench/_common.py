@@ -1,8 +1,9 @@
 """Shared set-up for benchmarks: a database of their own, production settings.
 
-from bench._common import bench_database, production_env
+from bench._common import bench_database, django_setup, production_env
 database_url = bench_database("site")      # <name>_bench_site, created if missing
 env = production_env(database_url)         # for manage.py / gunicorn / workers
+django_setup(database_url, "bench.x_settings")  # or Django in this process
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ def bench_database(suffix: str) -> str:
         ).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def django_setup(database_url: str, settings_module: str) -> None:
+    """Configure Django in this process on the bench database, migrated."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def production_env(database_url: str, **extra: str) -> dict:

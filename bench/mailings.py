@@ -22,42 +22,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench._common import bench_database, django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench.mailings needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parts.path.lstrip("/") + "_bench_mailings"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.mailings_settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _people(total: int):
@@ -236,11 +204,8 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         sys.exit("bench.mailings needs Redis: set REDIS_URL=redis://...")
-    database_url = _bench_database_url(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaign")
-    )
-    _ensure_database(database_url)
-    _setup(database_url)
+    database_url = bench_database("mailings")
+    django_setup(database_url, "bench.mailings_settings")
 
     from config.celery import app
     from supporters.mailings.provider_double import PostmarkDouble

@@ -21,41 +21,8 @@ import os
 import sys
 import threading
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-
-def _bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench.pledges needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return urlunsplit(
-        parts._replace(path="/" + parts.path.lstrip("/") + "_bench_pledges")
-    )
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pledges_settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+from bench._common import bench_database, django_setup
 
 
 def _seed(total: int):
@@ -212,11 +179,8 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     if not os.environ.get("REDIS_URL"):
         sys.exit("bench.pledges needs Redis for the email tasks: set REDIS_URL")
-    database_url = _bench_database_url(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/campaign")
-    )
-    _ensure_database(database_url)
-    _setup(database_url)
+    database_url = bench_database("pledges")
+    django_setup(database_url, "bench.pledges_settings")
     appeal = _seed(max(sizes))
     _run(appeal, min(500, min(sizes)), args.batch_size, 1)  # warm caches first
     results = [_run(appeal, size, args.batch_size, args.parallel) for size in sizes]
