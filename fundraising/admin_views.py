@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
+import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from fundraising.models import Appeal
 from fundraising.money import format_pence
 from fundraising.views import organisation
 from supporters.models import SupporterAccessLog
+from supporters.spreadsheets import csv_cell, csv_response
 
 ACCOUNTS_COLUMNS = [
     "Reference",
@@ -59,31 +60,12 @@ class ExportForm(forms.Form):
     appeal = forms.ModelChoiceField(Appeal.objects.all(), required=False)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _pounds(pence: int) -> str:
     return f"{pence / 100:.2f}" if isinstance(pence, int) else ""
 
 
-def _safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _stream(filename: str, header: list, rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in _chain([header], rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _chain(*iterables):
-    for iterable in iterables:
-        yield from iterable
+    return csv_response(filename, itertools.chain([header], rows))
 
 
 def _audit(request, detail: str) -> None:
@@ -128,7 +110,7 @@ def accounts_csv(request):
             yield [
                 f"D{d.pk:06d}",
                 f"{timezone.localtime(d.paid_at):%Y-%m-%d %H:%M}",
-                _safe(d.appeal.name) if d.appeal_id else "General fund",
+                csv_cell(d.appeal.name) if d.appeal_id else "General fund",
                 d.get_frequency_display(),
                 d.get_status_display(),
                 d.currency,
@@ -137,7 +119,7 @@ def accounts_csv(request):
                 _pounds(d.refunded_pence),
                 _pounds(d.counted_pence),
                 "Yes" if d.gift_aid_declaration_id else "No",
-                _safe(d.supporter.full_name) if d.supporter_id else "",
+                csv_cell(d.supporter.full_name) if d.supporter_id else "",
                 d.payment_intent_id or "",
                 d.invoice_id or "",
                 d.subscription_id,
@@ -161,10 +143,10 @@ def gift_aid_csv(request):
         for d in rows.iterator(chunk_size=1000):
             g = d.gift_aid_declaration
             yield [
-                _safe(g.title),
-                _safe(g.first_name),
-                _safe(g.last_name),
-                _safe(g.house),
+                csv_cell(g.title),
+                csv_cell(g.first_name),
+                csv_cell(g.last_name),
+                csv_cell(g.house),
                 g.postcode,
                 "",
                 "",

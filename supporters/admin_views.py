@@ -3,7 +3,6 @@ detail view, streamed CSV export, CSV import with a dry run, data requests."""
 
 from __future__ import annotations
 
-import csv
 import uuid
 
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.signing import BadSignature, Signer
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +29,7 @@ from .importing import (
 )
 from .models import DataRequest, Supporter, SupporterAccessLog, SupporterImport
 from .selectors import consent_history, supporter_export_rows
+from .spreadsheets import csv_response
 
 IMPORT_DIR = "supporter-imports"
 _import_signer = Signer(salt="supporters.import.file")
@@ -67,11 +66,6 @@ class SupporterInspectView(InspectView):
         return context
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def supporters_export(request):
     """Stream the (filtered) supporters as CSV, in constant memory."""
     _require(request, "supporters.export_supporter")
@@ -84,14 +78,8 @@ def supporters_export(request):
         SupporterAccessLog.Action.EXPORT,
         detail=f"CSV export; filters: {request.GET.urlencode()[:200] or 'none'}",
     )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in supporter_export_rows(queryset)),
-        content_type="text/csv; charset=utf-8",
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="supporters-{stamp}.csv"'
-    return response
+    return csv_response(f"supporters-{stamp}.csv", supporter_export_rows(queryset))
 
 
 def supporters_import_view(request):

@@ -50,9 +50,12 @@ def _months_ago(now, months: int) -> datetime.datetime:
 
 
 def _old_import_files(now) -> int:
+    """Uploaded import files older than a day (the import reads them within
+    minutes). Storages that cannot list or date files keep theirs, and a
+    missing folder means nothing was ever uploaded."""
     try:
         _dirs, files = default_storage.listdir(IMPORT_DIR)
-    except (FileNotFoundError, NotImplementedError, OSError):
+    except (NotImplementedError, OSError):
         return 0
     removed = 0
     for name in files:

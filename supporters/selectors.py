@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from .models import ConsentRecord, Subscription, Supporter
+from .spreadsheets import csv_cell
 
 EXPORT_HEADER = [
     "email",
@@ -83,12 +84,6 @@ def supporters_filtered(
     return supporter_search(queryset, search)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def supporter_export_rows(queryset) -> Iterator[list[str]]:
     """Header, then one row per supporter, fetched in chunks (constant memory)."""
     yield EXPORT_HEADER
@@ -107,7 +102,7 @@ def supporter_export_rows(queryset) -> Iterator[list[str]]:
     )
     for supporter in rows:
         yield [
-            _cell(value)
+            csv_cell(value)
             for value in (
                 supporter.email,
                 supporter.first_name,

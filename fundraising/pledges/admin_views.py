@@ -11,14 +11,12 @@ in; on confirm it calls them in (they fall due today and get reminders).
 
 from __future__ import annotations
 
-import csv
 import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from fundraising.models import Appeal
 from fundraising.money import format_pence
 from supporters.models import SupporterAccessLog
+from supporters.spreadsheets import csv_cell, csv_response
 
 from . import reminders, selectors, services
 from .filters import PledgeFilterSet
@@ -58,16 +57,6 @@ def _require(request, perm: str) -> None:
         raise PermissionDenied
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _local(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
@@ -94,22 +83,21 @@ def pledges_csv(request):
     )
 
     def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_COLUMNS)
+        yield CSV_COLUMNS
         for pledge in rows.iterator(chunk_size=1000):
             person = pledge.supporter
-            yield writer.writerow(
+            yield (
                 [
                     f"P{pledge.pk:06d}",
-                    _safe(pledge.appeal.name),
+                    csv_cell(pledge.appeal.name),
                     f"{pledge.amount_pence / 100:.2f}",
                     pledge.currency,
                     pledge.get_status_display(),
                     pledge.get_when_display(),
                     pledge.due_date.isoformat() if pledge.due_date else "",
-                    _safe(pledge.milestone_title),
-                    _safe(person.first_name) if person else "",
-                    _safe(person.email) if person else "",
+                    csv_cell(pledge.milestone_title),
+                    csv_cell(person.first_name) if person else "",
+                    csv_cell(person.email) if person else "",
                     _local(pledge.created_at),
                     _local(pledge.confirmed_at),
                     _local(pledge.fulfilled_at),
@@ -117,10 +105,7 @@ def pledges_csv(request):
                 ]
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    stamp = f"{timezone.localdate():%Y-%m-%d}"
-    response["Content-Disposition"] = f'attachment; filename="pledges-{stamp}.csv"'
-    return response
+    return csv_response(f"pledges-{timezone.localdate():%Y-%m-%d}.csv", lines())
 
 
 def income_summary(request):
