@@ -201,6 +201,7 @@ INSERT INTO {table} (mailing_id, supporter_id, status, attempts, claim_token,
                      provider_message_id, error)
 SELECT %s, audience.id, 'pending', 0, '', '', ''
 FROM ({audience}) AS audience
+WHERE true
 ON CONFLICT (mailing_id, supporter_id) DO NOTHING
 """
 
@@ -208,7 +209,9 @@ ON CONFLICT (mailing_id, supporter_id) DO NOTHING
 def mailing_snapshot(*, mailing_id: int) -> int:
     """One row per recipient, in one INSERT ... SELECT (the database does the
     work; nothing is loaded into Python). Idempotent: ON CONFLICT skips rows
-    already there, and a finished snapshot is never redone."""
+    already there, and a finished snapshot is never redone. The ``WHERE true``
+    is for SQLite, whose parser otherwise reads ``ON`` as a join constraint of
+    the SELECT; PostgreSQL ignores it."""
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().filter(pk=mailing_id).first()
         if mailing is None or mailing.status not in (M.SENDING, M.PAUSED):
