@@ -45,7 +45,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 .PHONY: run
-run: install
+run: install-dev
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
@@ -98,5 +98,5 @@ bench: install-dev
 .PHONY: requirements
 requirements: $(VENV)/.python-ok
 	$(PIP) install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header requirements.in -o requirements.txt
-	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header requirements-dev.in -o requirements-dev.txt
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements.in -o requirements.txt
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links requirements-dev.in -o requirements-dev.txt
