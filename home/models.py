@@ -110,6 +110,32 @@ class WorkerHeartbeat(models.Model):
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
 
 
+class TaskFailure(models.Model):
+    """A background task that raised, kept until it next succeeds or staff
+    run it again (home/jobs.py records it from Celery's signals, in a worker
+    and in-process alike). The dashboard lists the open ones, so a sweep that
+    keeps failing is never silent."""
+
+    task_name = models.CharField(max_length=200, db_index=True)
+    task_args = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    failed_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["task_name"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="taskfailure_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} failed {self.failed_at:%Y-%m-%d %H:%M}"
+
+
 def _profile_url(label: str):
     return models.URLField(f"{label} profile", blank=True, validators=[https_only])
 

@@ -24,7 +24,10 @@ from .data_requests import (
 from .filters import SupporterFilterSet
 from .importing import (
     ImportFileError,
+    supporter_import_can_retry,
     supporter_import_queue,
+    supporter_import_retry,
+    supporter_import_stalled,
     supporters_import_check,
 )
 from .models import DataRequest, Supporter, SupporterAccessLog, SupporterImport
@@ -130,10 +133,26 @@ def supporters_import_view(request):
 
 
 def supporters_import_status(request, pk: int):
-    """Progress of a confirmed import; refreshes itself until it ends."""
+    """Progress of a confirmed import; refreshes itself until it ends, and
+    offers "Try again" when its job failed or was lost."""
     _require(request, "supporters.add_supporter")
     record = get_object_or_404(SupporterImport, pk=pk)
-    return render(request, "supporters/admin/import_status.html", {"record": record})
+    if request.method == "POST":
+        if supporter_import_retry(record=record):
+            messages.success(request, "The import was started again.")
+        else:
+            messages.error(
+                request,
+                "This import cannot be started again: it is still running, "
+                "or its file is gone (upload it again).",
+            )
+        return redirect("supporters_admin_import_status", pk=record.pk)
+    context = {
+        "record": record,
+        "stalled": supporter_import_stalled(record=record),
+        "can_retry": supporter_import_can_retry(record=record),
+    }
+    return render(request, "supporters/admin/import_status.html", context)
 
 
 def data_request_create(request):

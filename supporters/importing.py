@@ -8,6 +8,8 @@ Interface:
     supporter_import_queue(*, file_name, source, user) -> SupporterImport
         Records a confirmed import and enqueues the worker task after commit.
     supporter_import_run(*, import_id) -> None   the task's work (idempotent)
+    supporter_import_stalled(*, record) -> bool   its job is gone
+    supporter_import_retry(*, record) -> None     "Try again" (failed or stalled)
     supporters_import(*, file, source, user=None) -> ImportReport
         Checks again; if any row has an error nothing is written; otherwise
         writes every row in one transaction (all or nothing), 1,000 rows at a
@@ -29,8 +31,10 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -40,6 +44,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .addresses import email_hash, email_normalise, text_clean
+from .jobs import failure_reason
 from .models import (
     ConsentRecord,
     Subscription,
@@ -51,6 +56,8 @@ from .models import (
     Topic,
 )
 from .services import PURPOSE_EMAIL_UPDATES, supporter_upsert
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
 REQUIRED = ("email", "consent_given_at", "consent_source", "consent_wording")
@@ -457,7 +464,7 @@ def supporter_import_run(*, import_id: int) -> None:
     """Claim the queued import, run it, record the outcome, drop the file."""
     claimed = SupporterImport.objects.filter(
         pk=import_id, status=SupporterImport.Status.QUEUED
-    ).update(status=SupporterImport.Status.RUNNING)
+    ).update(status=SupporterImport.Status.RUNNING, finished_at=None)
     if not claimed:
         return  # already run (a task delivered twice)
     record = SupporterImport.objects.get(pk=import_id)
@@ -470,6 +477,12 @@ def supporter_import_run(*, import_id: int) -> None:
         error = problem.message
     except FileNotFoundError:
         error = "The uploaded file was no longer there. Please upload it again."
+    except Exception as unexpected:
+        # Nothing was written (one transaction). Keep the file so staff can
+        # try again once the cause is fixed; the daily sweep removes it.
+        logger.exception("Supporter import %s: background job raised", import_id)
+        _finish(record, error=failure_reason(unexpected))
+        return
     if report is not None and not report.imported:
         error = f"{report.error_count} row(s) have errors: nothing was imported."
     if report is not None and report.imported:
@@ -481,10 +494,57 @@ def supporter_import_run(*, import_id: int) -> None:
             detail=f"import {record.pk}: {report.new} new, {report.updated} updated, "
             f"{len(report.skipped)} skipped",
         )
+    _finish(record, error=error)
+    default_storage.delete(record.file_name)
+
+
+def _finish(record: SupporterImport, *, error: str) -> None:
     record.status = (
         SupporterImport.Status.FAILED if error else SupporterImport.Status.DONE
     )
     record.error = error
     record.finished_at = timezone.now()
     record.save()
-    default_storage.delete(record.file_name)
+
+
+def supporter_import_stalled(*, record: SupporterImport, now=None) -> bool:
+    """Still "waiting" or "importing" long after any job could still be
+    running it (the hard time limit kills a task before then): the job was
+    lost (a worker killed, a broker emptied), and only staff can restart it."""
+    if record.status not in (
+        SupporterImport.Status.QUEUED,
+        SupporterImport.Status.RUNNING,
+    ):
+        return False
+    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return (now or timezone.now()) - record.created_at > limit
+
+
+def supporter_import_can_retry(*, record: SupporterImport) -> bool:
+    """A stalled import, or one stopped by an error while its file is kept
+    (not one refused for bad rows: that file must be corrected first)."""
+    if supporter_import_stalled(record=record):
+        return True
+    return record.status == SupporterImport.Status.FAILED and default_storage.exists(
+        record.file_name
+    )
+
+
+def supporter_import_retry(*, record: SupporterImport) -> bool:
+    """Run the same file again (all or nothing, so a second run after a
+    partial one cannot double anything). False when there is nothing to
+    retry (the file is gone or the import is still healthy)."""
+    from .tasks import supporter_import_run as run_task
+
+    if not supporter_import_can_retry(record=record):
+        return False
+    with transaction.atomic():
+        SupporterImport.objects.filter(pk=record.pk).update(
+            status=SupporterImport.Status.QUEUED,
+            error="",
+            finished_at=None,
+            created_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: run_task.delay(record.pk))
+    logger.info("Supporter import %s: started again by staff", record.pk)
+    return True

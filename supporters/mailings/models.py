@@ -24,6 +24,7 @@ class Mailing(models.Model):
         PAUSED = "paused", "Paused"
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
 
     class Match(models.TextChoices):
         ANY = "any", "Any of the chosen tags and groups"
@@ -82,6 +83,9 @@ class Mailing(models.Model):
     # workers have all gone quiet, and the progress bar computes the rate.
     last_batch_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(max_length=255, blank=True)
+    # Why the background job stopped (plain English, then the technical
+    # detail): shown on the status page beside a "Try again" button.
+    failure_reason = models.TextField(blank=True)
 
     # Frozen at send time: what every recipient gets, with merge fields still
     # in. Workers substitute per recipient, so edits cannot change a mailing

@@ -19,6 +19,32 @@ def audience_count_or_error(*, mailing: Mailing) -> tuple[int | None, str]:
         return None, str(error)
 
 
+# A snapshot normally takes seconds; sending batches report every few.
+SNAPSHOT_STALL_SECONDS = 120
+
+
+def mailing_stalled_seconds(*, mailing: Mailing, now=None) -> int | None:
+    """How long a sending mailing has gone without any background work, once
+    that is longer than any healthy pause (a lost task, a dead worker, no
+    beat to wake it); None while it is healthy or not sending. Staff then
+    see it and can start it again instead of watching a bar that never
+    moves."""
+    if mailing.status != Mailing.Status.SENDING:
+        return None
+    now = now or timezone.now()
+    if mailing.snapshot_at is None:
+        since, allowed = mailing.started_at, SNAPSHOT_STALL_SECONDS
+    else:
+        if mailing.processed_count >= mailing.recipients_total:
+            return None
+        since = mailing.last_batch_at or mailing.snapshot_at
+        allowed = max(SNAPSHOT_STALL_SECONDS, 2 * settings.MAILINGS_LEASE_SECONDS)
+    if since is None:
+        return None
+    quiet = int((now - since).total_seconds())
+    return quiet if quiet > allowed else None
+
+
 def mailing_progress(*, mailing: Mailing) -> dict:
     """Counters only (O(1)): sent of total, rate, time left, the report."""
     mailing.refresh_from_db()
@@ -29,7 +55,12 @@ def mailing_progress(*, mailing: Mailing) -> dict:
         elapsed = (mailing.last_batch_at - mailing.started_at).total_seconds()
         rate = mailing.sent_count / elapsed if elapsed > 0 else 0.0
     remaining = max(total - done, 0)
-    finished = mailing.status in (Mailing.Status.SENT, Mailing.Status.CANCELLED)
+    finished = mailing.status in (
+        Mailing.Status.SENT,
+        Mailing.Status.CANCELLED,
+        Mailing.Status.FAILED,
+    )
+    stalled = mailing_stalled_seconds(mailing=mailing)
     return {
         "id": mailing.pk,
         "status": mailing.status,
@@ -51,6 +82,8 @@ def mailing_progress(*, mailing: Mailing) -> dict:
         "opened": mailing.opened_count if settings.MAILINGS_TRACK_AGGREGATE else None,
         "clicked": mailing.clicked_count if settings.MAILINGS_TRACK_AGGREGATE else None,
         "pause_reason": mailing.pause_reason,
+        "failure_reason": mailing.failure_reason,
+        "stalled_minutes": None if stalled is None else stalled // 60,
         "finished": finished,
         "as_of": timezone.now().isoformat(),
     }

@@ -82,7 +82,7 @@ def deliveries_reclaim(*, mailing_id: int | None = None) -> int:
         mailing_ids = [mailing_id]
     else:
         mailing_ids = Mailing.objects.filter(
-            status__in=[M.SENDING, M.PAUSED, M.CANCELLED]
+            status__in=[M.SENDING, M.PAUSED, M.CANCELLED, M.FAILED]
         ).values_list("pk", flat=True)
     uncertain = 0
     for mid in mailing_ids:

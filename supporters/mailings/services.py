@@ -7,6 +7,9 @@ Interface (keyword-only; MailingError.messages are safe to show staff):
     mailing_send(*, mailing) -> Mailing               the "send" click
     mailing_schedule(*, mailing, when) -> Mailing
     mailing_pause / mailing_resume / mailing_cancel(*, mailing) -> Mailing
+    mailing_fail(*, mailing_id, error) -> bool       a task raised: say why
+    mailing_retry(*, mailing) -> Mailing              "Try again" after a failure
+                                                      or a stall
     mailing_snapshot(*, mailing_id) -> int            the task's work
     mailings_sweep() -> None                          beat, every minute
 
@@ -25,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..jobs import failure_reason
 from .audience import AudienceError, mailing_audience, mailing_audience_count
 from .compose import mailing_compile, mailing_problems
 from .content import stream_from_page_blocks
@@ -186,13 +190,48 @@ def mailing_resume(*, mailing: Mailing) -> Mailing:
 
 def mailing_cancel(*, mailing: Mailing) -> Mailing:
     changed = Mailing.objects.filter(
-        pk=mailing.pk, status__in=[M.SCHEDULED, M.SENDING, M.PAUSED]
+        pk=mailing.pk, status__in=[M.SCHEDULED, M.SENDING, M.PAUSED, M.FAILED]
     ).update(status=M.CANCELLED, finished_at=timezone.now())
     if not changed:
         raise MailingError(
             "Only a scheduled, sending or paused mailing can be cancelled."
         )
     mailing.refresh_from_db()
+    return mailing
+
+
+def mailing_fail(*, mailing_id: int, error: BaseException) -> bool:
+    """A send task raised: stop the mailing and record why, so its status
+    page says "Failed" with a reason instead of waiting for ever. Rows
+    already sent stay sent; a retry carries on from where it stopped."""
+    reason = failure_reason(error)
+    changed = Mailing.objects.filter(
+        pk=mailing_id, status__in=[M.SENDING, M.PAUSED]
+    ).update(status=M.FAILED, failure_reason=reason)
+    logger.error("Mailing %s: failed: %s", mailing_id, reason)
+    return bool(changed)
+
+
+def mailing_retry(*, mailing: Mailing) -> Mailing:
+    """Start a failed or stalled mailing's background work again. Safe to
+    repeat: the snapshot skips rows already there and workers claim only
+    rows still pending, so nobody gets the message twice."""
+    changed = Mailing.objects.filter(
+        pk=mailing.pk, status__in=[M.FAILED, M.SENDING]
+    ).update(status=M.SENDING, failure_reason="")
+    if not changed:
+        raise MailingError("Only a failed or sending mailing can be started again.")
+    mailing.refresh_from_db()
+    logger.info("Mailing %s: started again by staff", mailing.pk)
+    with transaction.atomic():
+        if mailing.snapshot_at is None:
+            from .tasks import mailing_snapshot as snapshot_task
+
+            pk = mailing.pk
+            transaction.on_commit(lambda: snapshot_task.delay(pk))
+        else:
+            deliveries_reclaim()
+            _enqueue_workers(mailing.pk)
     return mailing
 
 

@@ -195,6 +195,16 @@ def cancel(request, pk: int):
 
 
 @require_POST
+def retry(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda m: services.mailing_retry(mailing=m),
+        "Started again. Nobody who already has it will get it twice.",
+    )
+
+
+@require_POST
 def resend_uncertain(request, pk: int):
     def action(mailing):
         count = sending.mailing_uncertain_resend(mailing_id=mailing.pk)

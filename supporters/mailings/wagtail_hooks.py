@@ -65,6 +65,7 @@ class MailingViewSet(ModelViewSet):
             path("<int:pk>/pause/", views.pause, name="pause"),
             path("<int:pk>/resume/", views.resume, name="resume"),
             path("<int:pk>/cancel/", views.cancel, name="cancel"),
+            path("<int:pk>/retry/", views.retry, name="retry"),
             path("<int:pk>/resend/", views.resend_uncertain, name="resend_uncertain"),
             path(
                 "from-page/<int:page_id>/",

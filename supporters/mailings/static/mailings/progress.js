@@ -33,7 +33,8 @@
         el.textContent = data[key];
       }
     });
-    if (data.status !== root.dataset.status && (data.finished || data.status === "paused")) {
+    var stalled = data.stalled_minutes !== null && !document.querySelector("[data-mailing-stalled]");
+    if (stalled || (data.status !== root.dataset.status && (data.finished || data.status === "paused"))) {
       window.location.reload(); // new buttons for the new state
     }
   }
