@@ -20,6 +20,7 @@ help:
 	@echo "make worker    run a Celery worker (needs REDIS_URL)"
 	@echo "make beat      run Celery beat (needs REDIS_URL)"
 	@echo "make bench     measure the seeded site and the pipelines"
+	@echo "make mutation  mutation testing of the money and mail paths (slow)"
 	@echo "make requirements  recompile the pinned requirement files"
 
 $(VENV)/.python-ok:
@@ -59,13 +60,32 @@ run: install-dev
 
 # The browser journeys run in a pytest process of their own: they start from a
 # freshly migrated database instead of one emptied by earlier transactional
-# tests. JUNIT_DIR=dir writes a JUnit report per run (CI counts skips in them).
+# tests. JUNIT_DIR=dir writes a JUnit report per run (CI judges the skips in
+# them); COVERAGE=1 measures branch coverage over both and applies the floor
+# (bin/coverage-gate); COVERAGE_FILE chooses where the data goes.
+COV_MAIN := $(if $(COVERAGE),--cov --cov-report=)
+COV_BROWSER := $(if $(COVERAGE),--cov --cov-append --cov-report=)
+
 .PHONY: test
 test: install-dev
-	$(VENV)/bin/pytest --ignore=tests/browser $(PYTEST_ARGS) \
+	$(VENV)/bin/pytest --ignore=tests/browser $(COV_MAIN) $(PYTEST_ARGS) \
 	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-main.xml)
-	$(VENV)/bin/pytest tests/browser $(PYTEST_ARGS) \
+	$(VENV)/bin/pytest tests/browser $(COV_BROWSER) $(PYTEST_ARGS) \
 	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-browser.xml)
+	@$(if $(COVERAGE),$(MAKE) --no-print-directory coverage-report)
+
+.PHONY: coverage-report
+coverage-report:
+	@mkdir -p var
+	@$(VENV)/bin/coverage report --skip-covered --skip-empty --sort=cover | tail -n 30
+	@$(VENV)/bin/coverage json -q -o var/coverage.json
+	@bin/coverage-gate var/coverage.json
+
+# Mutation testing of the money and mail paths (not part of CI: slow). See
+# the README's Testing section for the score and the surviving mutants.
+.PHONY: mutation
+mutation: install-dev
+	$(PY) bin/mutation $(MUTATION_ARGS)
 
 .PHONY: lint
 lint: install-dev

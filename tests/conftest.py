@@ -39,11 +39,25 @@ def _empty_cache():
     cache.clear()
 
 
+# The only skips the embedded CI run accepts start with this: tests *about*
+# PostgreSQL-only behaviour or real workers (.ci/check-skips reads it).
+SERVICE_SKIP = "needs PostgreSQL/Redis: "
+
+
 def services_missing(reason: str):
-    """Skip (laptop) or fail (CI) when a needed service is absent."""
+    """Skip (laptop, embedded default) or fail (REQUIRE_SERVICES=1) when the
+    test is about PostgreSQL, Redis or a real worker and they are absent."""
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
+    pytest.skip(SERVICE_SKIP + reason)
+
+
+def tool_missing(reason: str):
+    """Skip on a laptop without Chromium or axe-core. CI installs both, and
+    .ci/check-skips fails any run where this skip happened."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip("needs a tool: " + reason)
 
 
 @pytest.fixture

@@ -267,6 +267,9 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 # platform works from a fresh clone; production requires REDIS_URL.
 
 TASKS_RUN_IN_PROCESS = not REDIS_URL
+# The development server runs the beat schedule itself when there is no
+# broker (dev settings turn it on; home/embedded_beat.py).
+EMBEDDED_BEAT = False
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -14,3 +14,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Without a broker, the development server runs the beat schedule itself
+# (home/embedded_beat.py); with REDIS_URL, `make run` starts Celery beat.
+EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", True)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, services_missing, wait_for
+from tests.conftest import ROOT, tool_missing, wait_for
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses
 # to run inside one unless told that this is deliberate (test code only).
@@ -99,7 +99,7 @@ def serialized_contents_elsewhere() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
-        services_missing("browser tests need Chromium (.ci/browser-setup installs it)")
+        tool_missing("browser tests need Chromium (.ci/browser-setup installs it)")
     return {
         **browser_type_launch_args,
         "executable_path": chromium,
@@ -142,7 +142,7 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     Content-Security-Policy stays untouched.
     """
     if not AXE_SOURCE.exists():
-        services_missing("axe-core is missing: run .ci/browser-setup (npm ci)")
+        tool_missing("axe-core is missing: run .ci/browser-setup (npm ci)")
     page.evaluate(AXE_SOURCE.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from supporters.mailings.models import Mailing
-from tests.conftest import services_missing
+from tests.conftest import tool_missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Playwright's sync API runs an event loop in this thread; the ORM refuses to
@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
-        services_missing("browser tests need Chromium (.ci/browser-setup installs it)")
+        tool_missing("browser tests need Chromium (.ci/browser-setup installs it)")
     return {
         **browser_type_launch_args,
         "executable_path": chromium,
