@@ -129,12 +129,56 @@ def test_editor_submits_and_an_approver_publishes(client, editor, approver):
     assert client.get(page.url).status_code == 200
 
 
+def _png(width=40, height=30) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_editors_can_upload_and_choose_images_and_documents(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     login(client, editor)
-    for url_name in ("wagtailimages:index", "wagtaildocs:index"):
-        assert client.get(reverse(url_name)).status_code == 200
-    assert client.get(reverse("wagtailimages_chooser:choose")).status_code == 200
-    assert client.get(reverse("wagtaildocs_chooser:choose")).status_code == 200
+    image_upload = SimpleUploadedFile("rally.png", _png(), content_type="image/png")
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {"title": "Rally outside the DfE", "file": image_upload},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    image = get_image_model().objects.get(title="Rally outside the DfE")
+    assert (image.width, image.height) == (40, 30)
+    assert image.uploaded_by_user == editor
+
+    pdf = SimpleUploadedFile(
+        "briefing.pdf",
+        b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        content_type="application/pdf",
+    )
+    response = client.post(
+        reverse("wagtaildocs:add"), {"title": "Pre-action letter", "file": pdf}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = get_document_model().objects.get(title="Pre-action letter")
+    assert document.file.name.endswith(".pdf")
+
+    # Both show in the listings and in the choosers editors use on pages.
+    assert (
+        "Rally outside the DfE"
+        in client.get(reverse("wagtailimages:index")).content.decode()
+    )
+    assert (
+        "Pre-action letter" in client.get(reverse("wagtaildocs:index")).content.decode()
+    )
+    chooser = client.get(reverse("wagtailimages_chooser:choose")).content.decode()
+    assert "Rally outside the DfE" in chooser
+    chooser = client.get(reverse("wagtaildocs_chooser:choose")).content.decode()
+    assert "Pre-action letter" in chooser
+    chosen = client.get(reverse("wagtailimages_chooser:chosen", args=[image.pk]))
+    assert str(chosen.json()["result"]["id"]) == str(image.pk)
 
 
 EDITOR_MODELS = {get_image_model(), get_document_model()}
