@@ -343,7 +343,7 @@ if EMAIL_ESP:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "supporters.mail_files.EmailBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }

@@ -18,7 +18,7 @@ if _mail_dir := env_str("WORKER_MAIL_DIR"):  # noqa: F405
     # Tests that need to read what the worker sent give it a folder.
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "supporters.mail_files.EmailBackend",
             "OPTIONS": {"file_path": _mail_dir},
         }
     }

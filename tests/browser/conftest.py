@@ -249,27 +249,21 @@ def path_of(url: str) -> str:
 
 # --- email written by a real worker ------------------------------------------
 
-SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-
 
 class Mailbox:
-    """What a real Celery worker sent, read from Django's file email backend.
-
-    The worker writes each connection's messages to one file, each followed
-    by a line of 79 dashes; only complete messages are read.
-    """
+    """What a real Celery worker sent, read from the mail folder: one
+    ``.eml`` file per message (supporters/mail_files.py), each renamed into
+    place only once complete."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
     def messages(self) -> list[email.message.EmailMessage]:
         found = []
-        for path in sorted(self.folder.glob("*.log")):
-            data = path.read_bytes()
-            for chunk in data.split(SEPARATOR)[:-1]:
-                found.append(
-                    email.message_from_bytes(chunk, policy=email.policy.default)
-                )
+        for path in sorted(self.folder.glob("*.eml")):
+            found.append(
+                email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            )
         return found
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

@@ -32,7 +32,7 @@ def test_webhook_event_is_applied_by_a_real_worker_via_redis(
     appeal.refresh_from_db()
     assert appeal.raised_pence == 2500
     files = wait_for(
-        lambda: list(mail_dir.glob("*.log")), timeout=60, what="the receipt file"
+        lambda: list(mail_dir.glob("*.eml")), timeout=60, what="the receipt file"
     )
     text = files[0].read_text()
     assert "To: ada@example.org" in text

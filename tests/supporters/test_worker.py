@@ -31,7 +31,7 @@ def test_signup_confirmation_is_sent_by_a_real_worker_via_redis(
         what=f"the worker to send the email\n{worker.log()}",
     )
     assert sent
-    files = wait_for(lambda: list(mail_dir.glob("*.log")), what="the mail file")
+    files = wait_for(lambda: list(mail_dir.glob("*.eml")), what="the mail file")
     text = files[0].read_text()
     assert "To: worker.test@example.org" in text
     assert "Subject: Please confirm your email address" in text
