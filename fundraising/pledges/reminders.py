@@ -25,7 +25,7 @@ import datetime
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from supporters.emails import email_enqueue
@@ -117,11 +117,14 @@ def _send_batch(batch: list[PledgeReminder], now: datetime.datetime) -> int:
     row: the sweep's cost is then the email log rows themselves.
     """
     sent, skipped = [], []
+    claim_each = not connection.features.has_select_for_update_skip_locked
     for reminder in batch:
         pledge = reminder.pledge
         if pledge.status != Pledge.Status.CONFIRMED or pledge.supporter is None:
             skipped.append(reminder.pk)  # paid, cancelled, lapsed or anonymised
             continue
+        if claim_each and not _claim_one(reminder.pk, now):
+            continue  # another sweep sent it between our SELECT and now
         email_enqueue(
             template="pledge_reminder",
             to=pledge.supporter,
@@ -136,8 +139,23 @@ def _send_batch(batch: list[PledgeReminder], now: datetime.datetime) -> int:
         )
         sent.append(reminder.pk)
     PledgeReminder.objects.filter(pk__in=sent).update(status=R.SENT, sent_at=now)
-    PledgeReminder.objects.filter(pk__in=skipped).update(status=R.SKIPPED)
+    PledgeReminder.objects.filter(pk__in=skipped, status=R.PENDING).update(
+        status=R.SKIPPED
+    )
     return len(sent)
+
+
+def _claim_one(reminder_id: int, now: datetime.datetime) -> bool:
+    """Without SKIP LOCKED (SQLite: select_for_update does nothing there),
+    each reminder is claimed by a conditional UPDATE before its email is
+    logged. SQLite lets one writer in at a time, so of two sweeps only one
+    sees the row still pending; PostgreSQL never needs this (the rows are
+    locked and skipped by the other sweep)."""
+    return bool(
+        PledgeReminder.objects.filter(pk=reminder_id, status=R.PENDING).update(
+            status=R.SENT, sent_at=now
+        )
+    )
 
 
 def reminders_due_count(*, limit: int, now: datetime.datetime | None = None) -> int:

@@ -57,16 +57,20 @@ from .ratelimit import rate_acquire
 logger = logging.getLogger(__name__)
 D = Delivery.Status
 M = Mailing.Status
-_compiled_cache: dict[int, Compiled] = {}
+_compiled_cache: dict[tuple, Compiled] = {}
 
 
 def _compiled(mailing: Mailing) -> Compiled:
     # Frozen content never changes once sending starts: cache per process.
-    if mailing.pk not in _compiled_cache:
+    # Keyed by when the row was last saved and when sending started as well
+    # as the id: SQLite reuses the id of a deleted newest row, and a new
+    # mailing must never go out with the old one's content.
+    key = (mailing.pk, mailing.updated_at, mailing.started_at)
+    if key not in _compiled_cache:
         if len(_compiled_cache) > 20:
             _compiled_cache.clear()
-        _compiled_cache[mailing.pk] = mailing_compiled(mailing=mailing)
-    return _compiled_cache[mailing.pk]
+        _compiled_cache[key] = mailing_compiled(mailing=mailing)
+    return _compiled_cache[key]
 
 
 def _lease() -> timedelta:
@@ -134,12 +138,23 @@ def _claim(mailing: Mailing) -> tuple[str, int, list[dict]]:
         wanted = _still_wanted(mailing, rows)
         _skip(mailing, [r["id"] for r in rows if r["supporter_id"] not in wanted])
         rows = [r for r in rows if r["supporter_id"] in wanted]
-        Delivery.objects.filter(id__in=[r["id"] for r in rows]).update(
+        claimed = Delivery.objects.filter(
+            id__in=[r["id"] for r in rows], status=D.PENDING
+        ).update(
             status=D.SENDING,
             claim_token=token,
             lease_until=timezone.now() + _lease(),
             attempts=F("attempts") + 1,
         )
+        if claimed != len(rows):
+            # Only without SKIP LOCKED (SQLite, where select_for_update does
+            # nothing): another claimer took some of these rows between our
+            # SELECT and this UPDATE. SQLite's single writer makes the
+            # conditional UPDATE the real claim; send only what it gave us.
+            mine = set(
+                Delivery.objects.filter(claim_token=token).values_list("id", flat=True)
+            )
+            rows = [r for r in rows if r["id"] in mine]
     return token, locked, rows
 
 
@@ -176,7 +191,7 @@ def _skip(mailing: Mailing, ids: list[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        count = Delivery.objects.filter(id__in=ids).update(
+        count = Delivery.objects.filter(id__in=ids, status=D.PENDING).update(
             status=D.SKIPPED, lease_until=None, error="Suppressed or left the list"
         )
         Mailing.objects.filter(pk=mailing.pk).update(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailRecipientStatus
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from supporters.mailings import sending, services
@@ -326,3 +326,56 @@ def test_supporter_erased_after_the_snapshot_is_skipped(
     assert sum(len(m.to) for m in anymail_outbox) == 2
     mailing.refresh_from_db()
     assert (mailing.sent_count, mailing.skipped_count) == (2, 1)
+
+
+def test_a_claim_racing_another_claim_never_sends_the_same_row_twice(
+    anymail_outbox, topic, mailing_factory, monkeypatch, settings
+):
+    """Between one claimer's SELECT and its UPDATE another claimer takes
+    the same rows (possible on SQLite, which has no SKIP LOCKED): the
+    conditional UPDATE gives each row to exactly one of them."""
+    settings.MAILINGS_BATCH_SIZE = 10
+    make_people(4, topic=topic)
+    mailing = mailing_factory(topics=[topic])
+    with transaction.atomic():
+        Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENDING)
+    services.mailing_snapshot(mailing_id=mailing.pk)
+    mailing.refresh_from_db()
+
+    real = sending._still_wanted
+    competitor = {}
+
+    def interleaved(mailing_, rows):
+        if "started" not in competitor:
+            competitor["started"] = True
+            competitor["claim"] = sending._claim(mailing_)  # runs in between
+        return real(mailing_, rows)
+
+    monkeypatch.setattr(sending, "_still_wanted", interleaved)
+    _token, _locked, mine = sending._claim(mailing)
+    _other_token, _other_locked, theirs = competitor["claim"]
+    mine_ids = {r["id"] for r in mine}
+    their_ids = {r["id"] for r in theirs}
+    assert mine_ids.isdisjoint(their_ids)
+    assert len(mine_ids | their_ids) == 4
+    assert Delivery.objects.filter(status="sending").count() == 4
+
+
+def test_a_new_mailing_that_reuses_a_deleted_ones_id_sends_its_own_content(
+    mailoutbox, topic, mailing_factory
+):
+    """SQLite gives a new row the id of a deleted newest one; the sender's
+    per-process content cache must not hand it the old mailing's words."""
+    people = make_people(1, topic=topic)
+    old = mailing_factory(topics=[topic], subject="Old news for {{ first_name }}")
+    started(old)
+    assert sending.mailing_deliver(mailing_id=old.pk) == "done"
+    reused_id = old.pk
+    old.delete()
+    new = mailing_factory(
+        topics=[topic], subject="Fresh news for {{ first_name }}", pk=reused_id
+    )
+    mailoutbox.clear()
+    started(new)
+    assert sending.mailing_deliver(mailing_id=new.pk) == "done"
+    assert [m.subject for m in mailoutbox] == [f"Fresh news for {people[0].first_name}"]

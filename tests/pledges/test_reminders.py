@@ -246,3 +246,26 @@ def test_sweep_skips_a_pledge_another_transaction_is_changing(require_postgres):
         thread.join(timeout=30)
     assert reminders.reminders_sweep(now=at(2026, 6, 5, 9)) == 0
     assert reminder_logs(busy).count() == 0
+
+
+def test_without_skip_locked_a_stale_batch_sends_nothing_already_sent(monkeypatch):
+    """The SQLite path (no SKIP LOCKED; select_for_update does nothing): a
+    sweep whose SELECT read rows that another sweep sent meanwhile claims
+    each row with a conditional UPDATE and sends none of them again. Forced
+    on PostgreSQL too, so both CI configurations run this path."""
+    monkeypatch.setattr(connection.features, "has_select_for_update_skip_locked", False)
+    with time_machine.travel(at(2026, 6, 1, 12), tick=False):
+        pledges = [pledge_make(appeal=appeal_make(), due_date=D(2026, 6, 5))]
+        pledges.append(pledge_make(appeal=pledges[0].appeal, due_date=D(2026, 6, 5)))
+    now = at(2026, 6, 5, 8, 0)
+    with time_machine.travel(now, tick=False):
+        stale = list(
+            PledgeReminder.objects.filter(status="pending", due_at__lte=now)
+            .select_related("pledge__appeal", "pledge__supporter")
+            .order_by("due_at", "pk")
+        )
+        assert len(stale) == 2
+        assert reminders.reminders_sweep() == 2  # the other sweep got there first
+        assert reminders._send_batch(stale, now) == 0
+    assert reminder_logs().count() == 2
+    assert [reminder_logs(p).count() for p in pledges] == [1, 1]
