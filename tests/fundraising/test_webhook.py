@@ -121,6 +121,7 @@ def test_timestamp_within_tolerance_is_accepted(client, completed_event):
     _donation, body = completed_event
     recent = sign(body, SECRET, timestamp=int(time.time()) - 250)
     assert post(client, body, recent).status_code == 200
+    assert StripeEvent.objects.filter(type="checkout.session.completed").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -190,6 +191,7 @@ def test_webhook_without_stripe_keys_answers_404(client, settings):
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
     body = event_body()
     assert post(client, body, sign(body, SECRET)).status_code == 404
+    assert not StripeEvent.objects.exists()
 
 
 def test_get_is_not_allowed(client, stripe_double):

@@ -73,6 +73,14 @@ def test_search_takes_any_input_without_an_error(client, query):
     factories.campaign_page_create(title="Census challenge")
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
+    soup = soup_of(response)
+    assert soup.find("input", attrs={"name": "q"})  # the form is still there
+    answered = soup.select(".search-results li") or "Nothing matched" in soup.text
+    assert answered or not query.strip()  # a blank query shows the form only
+    # Whatever was typed comes back as text, never as markup.
+    assert b"<>" not in response.content and b"DROP TABLE wagtailcore_page" not in (
+        b"".join(str(tag).encode() for tag in soup.find_all("script"))
+    )
 
 
 def test_search_without_a_query_shows_the_form_only(client):
