@@ -18,6 +18,7 @@ from wagtail.models import Page, Workflow, WorkflowState
 
 from campaign import factories
 from campaign.models import CampaignPage
+from fundraising.ledger.models import SurplusPolicy
 from home.editorial import (
     APPROVERS,
     EDITORS,
@@ -137,7 +138,8 @@ def test_editors_can_upload_and_choose_images_and_documents(client, editor):
     assert client.get(reverse("wagtaildocs_chooser:choose")).status_code == 200
 
 
-EDITOR_MODELS = {get_image_model(), get_document_model()}
+# Editors write the surplus policy of an appeal (public text, no money).
+EDITOR_MODELS = {get_image_model(), get_document_model(), SurplusPolicy}
 
 
 def closed_admin_urls() -> list[str]:
