@@ -275,6 +275,25 @@ class CostEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.description} ({self.total_display})"
 
+    def save(self, *args, **kwargs):
+        # Immutable once approved: the only change an approved row ever gets
+        # is its approval itself (see services.cost_entry_approve).
+        approving = kwargs.pop("approving", False)
+        if self.pk and not approving:
+            stored = type(self).objects.filter(pk=self.pk, approved_at__isnull=False)
+            if stored.exists():
+                raise ValidationError(
+                    "An approved entry cannot be changed; reverse it instead."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk, approved_at__isnull=False).exists():
+            raise ValidationError(
+                "An approved entry cannot be deleted; reverse it instead."
+            )
+        return super().delete(*args, **kwargs)
+
     @property
     def total_pence(self) -> int:
         return (self.amount_pence or 0) + (self.vat_pence or 0)
@@ -296,29 +315,11 @@ class CostEntry(models.Model):
             raise ValidationError(
                 {"kind": "Reverse an entry with its 'Reverse' button instead."}
             )
-        if self.stage_id and self.kind == self.Kind.RESERVE_RELEASED:
-            if not self.stage.is_reserve:
-                raise ValidationError(
-                    {"stage": "Released reserve belongs to the adverse-costs reserve."}
-                )
-
-    def save(self, *args, **kwargs):
-        # Immutable once approved: the only change an approved row ever gets
-        # is its approval itself (see services.cost_entry_approve).
-        if self.pk and not kwargs.pop("approving", False):
-            stored = type(self).objects.filter(pk=self.pk, approved_at__isnull=False)
-            if stored.exists():
-                raise ValidationError(
-                    "An approved entry cannot be changed; reverse it instead."
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if type(self).objects.filter(pk=self.pk, approved_at__isnull=False).exists():
+        releasing = self.kind == self.Kind.RESERVE_RELEASED
+        if releasing and self.stage_id and not self.stage.is_reserve:
             raise ValidationError(
-                "An approved entry cannot be deleted; reverse it instead."
+                {"stage": "Released reserve belongs to the adverse-costs reserve."}
             )
-        return super().delete(*args, **kwargs)
 
 
 class SurplusPolicy(models.Model):

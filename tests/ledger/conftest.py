@@ -55,21 +55,22 @@ def appeal(db):
 
 @pytest.fixture
 def stages(appeal) -> dict[str, CaseStage]:
+    kind, status = CaseStage.Kind, CaseStage.Status
     specs = [
-        (CaseStage.Kind.PRE_ACTION, 1, 600_000, CaseStage.Status.DONE, None),
-        (CaseStage.Kind.PERMISSION, 2, 1_200_000, CaseStage.Status.IN_PROGRESS, None),
-        (CaseStage.Kind.ADVERSE_COSTS, 3, 500_000, CaseStage.Status.NOT_STARTED, 500_000),
-    ]  # fmt: skip
+        (kind.PRE_ACTION, 1, 600_000, status.DONE, None),
+        (kind.PERMISSION, 2, 1_200_000, status.IN_PROGRESS, None),
+        (kind.ADVERSE_COSTS, 3, 500_000, status.NOT_STARTED, 500_000),
+    ]
     return {
-        kind: CaseStage.objects.create(
+        stage_kind: CaseStage.objects.create(
             appeal=appeal,
-            kind=kind,
+            kind=stage_kind,
             sort_order=order,
             estimate_pence=estimate,
-            status=status,
+            status=stage_status,
             cap_pence=cap,
         )
-        for kind, order, estimate, status, cap in specs
+        for stage_kind, order, estimate, stage_status, cap in specs
     }
 
 

@@ -140,10 +140,12 @@ def test_bad_input_gets_a_clear_error_and_writes_nothing(stages, fay, fields, me
 
 def test_unicode_description_is_kept_as_typed(stages, fay):
     entry = entry_make(
-        stages[PRE], by=fay, description="Counsel’s advice — grounds ✓ Zoë"
+        stages[PRE],
+        by=fay,
+        description="Counsel\u2019s advice \u2014 grounds \u2713 Zo\u00eb",
     )
     entry.refresh_from_db()
-    assert entry.description == "Counsel’s advice — grounds ✓ Zoë"
+    assert entry.description == "Counsel\u2019s advice \u2014 grounds \u2713 Zo\u00eb"
 
 
 def test_released_reserve_belongs_to_the_reserve_stage(stages, fay):
