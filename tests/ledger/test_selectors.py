@@ -69,8 +69,8 @@ def test_raised_is_the_appeals_stored_total_after_new_money(appeal, stages):
 
 
 def test_other_appeals_entries_never_count(appeal, stages, fay, finn):
-    from tests.pledges.factories import appeal_make
     from fundraising.ledger.models import CaseStage
+    from tests.pledges.factories import appeal_make
 
     other = appeal_make()
     stage = CaseStage.objects.create(appeal=other, kind="permission", estimate_pence=1)
