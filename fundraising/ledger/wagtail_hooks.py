@@ -9,6 +9,8 @@ nothing else here. Every change is in Wagtail's audit log.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, ObjectList
@@ -80,6 +82,7 @@ class CaseStageViewSet(ModelViewSet):
     model = CaseStage
     icon = "list-ol"
     menu_label = "Case budget"
+    url_prefix = "ledger/stages"
     menu_order = 100
     index_view_class = CaseStageIndexView
     edit_view_class = CaseStageEditView
@@ -152,13 +155,40 @@ class CostEntryCreateView(generic.CreateView):
         return super().save_instance()
 
 
+class ApprovedEntryLockMixin:
+    """Edit and delete refuse an approved entry (whatever the URL typed):
+    back to the listing with a message, never a half-done save."""
+
+    def dispatch(self, request, *args, **kwargs):
+        entry = CostEntry.objects.filter(pk=kwargs.get("pk")).first()
+        if entry is not None and entry.is_approved:
+            messages.warning(
+                request,
+                "This entry is approved, so it cannot be changed or deleted. "
+                "Reverse it and enter the right figure as a new entry.",
+            )
+            return redirect("ledger_entries:index")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CostEntryEditView(ApprovedEntryLockMixin, generic.EditView):
+    pass
+
+
+class CostEntryDeleteView(ApprovedEntryLockMixin, generic.DeleteView):
+    pass
+
+
 class CostEntryViewSet(ModelViewSet):
     model = CostEntry
     icon = "table"
     menu_label = "Cost entries"
+    url_prefix = "ledger/entries"
     menu_order = 200
     index_view_class = CostEntryIndexView
     add_view_class = CostEntryCreateView
+    edit_view_class = CostEntryEditView
+    delete_view_class = CostEntryDeleteView
     list_display = [
         "description",
         "date",
@@ -215,6 +245,7 @@ class SurplusPolicyViewSet(ModelViewSet):
     model = SurplusPolicy
     icon = "doc-full"
     menu_label = "Surplus policies"
+    url_prefix = "ledger/policies"
     menu_order = 300
     list_display = ["__str__", "updated_at"]
     copy_view_enabled = False
