@@ -33,25 +33,26 @@ SURPLUS_POLICY = (
 )
 K, S, C = CaseStage.Kind, CaseStage.Status, CostEntry.Category
 STAGES = [
-    (K.PRE_ACTION, 1_200_000, S.DONE,
+    (K.PRE_ACTION, 500_000, S.DONE,
      "Letter before claim sent; the Department's reply has been received."),
-    (K.PERMISSION, 1_800_000, S.IN_PROGRESS,
+    (K.PERMISSION, 900_000, S.IN_PROGRESS,
      "Claim being prepared for filing at the Administrative Court."),
-    (K.SUBSTANTIVE, 2_500_000, S.NOT_STARTED, ""),
-    (K.APPEAL, 2_000_000, S.NOT_STARTED, "Only if either side appeals."),
-    (K.ADVERSE_COSTS, 1_000_000, S.NOT_STARTED,
-     "Held back in case we lose and must pay part of the Department's costs; "
-     "we have applied for a costs cap."),
+    (K.SUBSTANTIVE, 1_600_000, S.NOT_STARTED, ""),
+    (K.APPEAL, 1_200_000, S.NOT_STARTED, "Only if either side appeals."),
+    (K.ADVERSE_COSTS, 300_000, S.NOT_STARTED,
+     "Held back in case we lose and must pay part of the Department's costs. "
+     "The court has capped that at £10,000 (a costs capping order); we hold "
+     "£3,000 now and will raise the rest before the hearing."),
 ]  # fmt: skip
 COSTS = [
     # (stage, days ago, category, net pence, VAT pence, description, approved)
-    (K.PRE_ACTION, 40, C.SOLICITORS, 450_000, 90_000,
+    (K.PRE_ACTION, 40, C.SOLICITORS, 250_000, 50_000,
      "Solicitors: case review and letter before claim", True),
-    (K.PRE_ACTION, 32, C.COUNSEL, 250_000, 50_000,
+    (K.PRE_ACTION, 32, C.COUNSEL, 120_000, 24_000,
      "Counsel's advice on the grounds of challenge", True),
     (K.PERMISSION, 9, C.COURT_FEES, 15_400, 0,
      "Administrative Court fee to file the claim", True),
-    (K.PERMISSION, 2, C.COUNSEL, 300_000, 60_000,
+    (K.PERMISSION, 2, C.COUNSEL, 180_000, 36_000,
      "Counsel drafting the statement of facts and grounds", False),
 ]  # fmt: skip
 
@@ -92,7 +93,7 @@ def seed_ledger(*, log) -> None:
             kind=kind,
             sort_order=order,
             estimate_pence=estimate,
-            cap_pence=estimate if kind == K.ADVERSE_COSTS else None,
+            cap_pence=1_000_000 if kind == K.ADVERSE_COSTS else None,
             status=status,
             public_note=note,
         )

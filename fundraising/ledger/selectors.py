@@ -168,15 +168,15 @@ def _bars(summary: LedgerSummary) -> list[dict]:
         ("Raised", summary.raised_pence + summary.recovered_pence, "raised"),
         ("Spent", summary.spent_pence, "spent"),
         ("Reserved", summary.reserved_pence, "reserved"),
-        ("Available", max(summary.available_pence, 0), "available"),
+        ("Available", summary.available_pence, "available"),
     ]
-    largest = max((pence for _, pence, _ in figures), default=0) or 1
+    largest = max((max(pence, 0) for _, pence, _ in figures), default=0) or 1
     return [
         {
             "label": label,
             "pence": pence,
             "display": summary.money(pence),
-            "percent": round(100 * pence / largest, 1),
+            "percent": round(100 * max(pence, 0) / largest, 1),
             "css": css,
             "y": 8 + n * 40,
         }
