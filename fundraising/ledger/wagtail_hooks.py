@@ -108,41 +108,36 @@ class CostEntryIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         user = self.request.user
-        if (
-            not instance.is_approved
-            and user.has_perm("ledger.approve_costentry")
-            and instance.entered_by_id != user.pk
-        ):
-            buttons.append(
-                ListingButton(
-                    "Approve",
-                    reverse("ledger_entry_approve", args=[instance.pk]),
-                    icon_name="tick",
-                    priority=5,
+        finance = user.has_perm("ledger.manage_finance")
+        offered = [
+            # (shown?, label, URL name, icon, priority)
+            (
+                not instance.is_approved
+                and user.has_perm("ledger.approve_costentry")
+                and instance.entered_by_id != user.pk,
+                "Approve", "ledger_entry_approve", "tick", 5,
+            ),
+            (
+                finance
+                and instance.is_approved
+                and instance.kind != CostEntry.Kind.REVERSAL,
+                "Reverse", "ledger_entry_reverse", "undo", 60,
+            ),
+            (
+                finance and bool(instance.invoice),
+                "Invoice (private)", "ledger_entry_invoice", "doc-full", 70,
+            ),
+        ]  # fmt: skip
+        for shown, label, url_name, icon, priority in offered:
+            if shown:
+                buttons.append(
+                    ListingButton(
+                        label,
+                        reverse(url_name, args=[instance.pk]),
+                        icon_name=icon,
+                        priority=priority,
+                    )
                 )
-            )
-        if (
-            instance.is_approved
-            and instance.kind != CostEntry.Kind.REVERSAL
-            and user.has_perm("ledger.manage_finance")
-        ):
-            buttons.append(
-                ListingButton(
-                    "Reverse",
-                    reverse("ledger_entry_reverse", args=[instance.pk]),
-                    icon_name="undo",
-                    priority=60,
-                )
-            )
-        if instance.invoice and user.has_perm("ledger.manage_finance"):
-            buttons.append(
-                ListingButton(
-                    "Invoice (private)",
-                    reverse("ledger_entry_invoice", args=[instance.pk]),
-                    icon_name="doc-full",
-                    priority=70,
-                )
-            )
         return buttons
 
 

@@ -158,15 +158,25 @@ def test_marking_a_stage_done_offers_and_prepares_the_donor_update(
     assert "/appeals/judicial-review/spending/" in body
 
 
+def edit_stage(client, stage, **changes):
+    data = {
+        "appeal": stage.appeal_id,
+        "kind": stage.kind,
+        "sort_order": "2",
+        "title": "",
+        "estimate_pence": "12000",
+        "cap_pence": "",
+        "status": "done",
+        "public_note": "Permission granted.",
+        **changes,
+    }
+    return client.post(f"/admin/ledger/stages/edit/{stage.pk}/", data)
+
+
 def test_editing_a_stage_to_done_goes_to_the_offer(client, stages, fay):
     stage = stages["permission"]
     client.force_login(fay)
-    response = client.post(
-        f"/admin/ledger/stages/edit/{stage.pk}/",
-        {"appeal": stage.appeal_id, "kind": stage.kind, "sort_order": "2",
-         "title": "", "estimate_pence": "12000", "cap_pence": "",
-         "status": "done", "public_note": "Permission granted."},
-    )  # fmt: skip
+    response = edit_stage(client, stage)
     assert response.status_code == 302
     assert response["Location"] == f"/admin/ledger/stages/{stage.pk}/update/"
 
@@ -174,11 +184,7 @@ def test_editing_a_stage_to_done_goes_to_the_offer(client, stages, fay):
 def test_cap_only_on_the_reserve_is_a_form_error(client, stages, fay):
     stage = stages["permission"]
     client.force_login(fay)
-    response = client.post(
-        f"/admin/ledger/stages/edit/{stage.pk}/",
-        {"appeal": stage.appeal_id, "kind": stage.kind, "sort_order": "2",
-         "estimate_pence": "12000", "cap_pence": "5000", "status": "done"},
-    )  # fmt: skip
+    response = edit_stage(client, stage, cap_pence="5000")
     assert response.status_code == 200
     assert "Only the adverse-costs reserve has a cap." in response.content.decode()
 
