@@ -16,7 +16,9 @@ from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
+from fundraising.ledger.selectors import ledger_summary
 from fundraising.pledges.blocks import PledgeFormBlock
 from supporters.blocks import SignupBlock
 
@@ -298,6 +300,43 @@ class StatisticBlock(blocks.StructBlock):
         preview_value = {"figure": "1,000+", "label": "releases since 2012"}
 
 
+class SpendingLedgerBlock(blocks.StructBlock):
+    """ "Where the money goes": the appeal's budget, spending and surplus
+    policy (fundraising.ledger's selector), with a link to the full ledger.
+
+    Not fragment-cached: the figures change when finance staff approve an
+    entry, not when the page is published."""
+
+    heading = blocks.CharBlock(max_length=120, default="Where the money goes")
+    appeal = SnippetChooserBlock(
+        "fundraising.Appeal",
+        required=False,
+        help_text="Empty: the appeal this page shows.",
+    )
+    intro = blocks.TextBlock(
+        required=False, max_length=400, help_text="A sentence or two above the figures."
+    )
+
+    class Meta:
+        icon = "table"
+        template = "blocks/spending_ledger.html"
+        description = (
+            "The case's budget by stage, what has been spent and what is still "
+            "available, with the surplus policy and a link to every approved cost"
+        )
+        preview_value = {
+            "heading": "Where the money goes",
+            "intro": "Every pound raised, every cost approved, in public.",
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        appeal = value.get("appeal") or getattr(page, "appeal", None)
+        context["summary"] = ledger_summary(appeal=appeal) if appeal else None
+        return context
+
+
 # Blocks whose output is the same for every reader, so pages may cache it
 # (includes/stream.html). Any other block, such as one that renders a form
 # with a CSRF token, keeps its StreamField out of the fragment cache.
@@ -334,6 +373,8 @@ class BodyBlock(blocks.StreamBlock):
     # Forms from the layers below: sign up for updates, pledge to give later.
     signup = SignupBlock()
     pledge = PledgeFormBlock()
+    # Where the money goes: the case's public spending ledger.
+    spending = SpendingLedgerBlock()
 
     class Meta:
         template = "blocks/body.html"

@@ -217,6 +217,7 @@ def seed_campaign(*, log) -> CampaignPage:
         home=home, image=images[0], briefing=briefing, log=log
     )
     seed_campaign_appeal(campaign=campaign, log=log)
+    seed_campaign_spending(campaign=campaign, log=log)
     seed_updates(home=home, campaign=campaign, images=images, log=log)
     seed_briefings_page(home=home, briefing=briefing, log=log)
     return campaign
@@ -232,3 +233,36 @@ def seed_campaign_appeal(*, campaign: CampaignPage, log) -> None:
     campaign.appeal = appeal
     campaign.save_revision().publish()
     log(f"Campaign page shows the appeal: {appeal.name}")
+
+
+def seed_campaign_spending(*, campaign: CampaignPage, log) -> None:
+    """Place "Where the money goes" (the appeal's public ledger) on the demo
+    campaign, before "How you can help"; once only."""
+    if any(block.block_type == "spending" for block in campaign.body):
+        return
+    blocks = list(campaign.body.raw_data)
+    at = next(
+        (
+            n
+            for n, block in enumerate(blocks)
+            if block["type"] == "heading"
+            and block["value"].get("text") == "How you can help"
+        ),
+        len(blocks),
+    )
+    campaign.body.insert(
+        at,
+        (
+            "spending",
+            {
+                "heading": "Where the money goes",
+                "appeal": None,
+                "intro": (
+                    "Every pound raised and every approved cost of the case, in "
+                    "public, with what happens to money that is not needed."
+                ),
+            },
+        ),
+    )
+    campaign.save_revision().publish()
+    log("Campaign page shows where the money goes")

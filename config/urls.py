@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("campaign.urls")),
     path("", include("fundraising.urls")),
     path("", include("fundraising.pledges.urls")),
+    path("", include("fundraising.ledger.urls")),
     path("", include("supporters.urls")),
 ]
 

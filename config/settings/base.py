@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "campaign",
     "fundraising",
     "fundraising.pledges",
+    "fundraising.ledger",
     "supporters",
     "supporters.mailings",
     # Wagtail
@@ -152,6 +153,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Files staff upload that must never be public (cost invoices): outside
+# MEDIA_ROOT, served only through permission-checked admin views.
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

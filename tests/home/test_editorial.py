@@ -18,6 +18,7 @@ from wagtail.models import Page, Workflow, WorkflowState
 
 from campaign import factories
 from campaign.models import CampaignPage
+from fundraising.ledger.models import SurplusPolicy
 from home.editorial import (
     APPROVERS,
     EDITORS,
@@ -181,7 +182,8 @@ def test_editors_can_upload_and_choose_images_and_documents(client, editor):
     assert str(chosen.json()["result"]["id"]) == str(image.pk)
 
 
-EDITOR_MODELS = {get_image_model(), get_document_model()}
+# Editors write the surplus policy of an appeal (public text, no money).
+EDITOR_MODELS = {get_image_model(), get_document_model(), SurplusPolicy}
 
 
 def closed_admin_urls() -> list[str]:

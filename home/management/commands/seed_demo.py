@@ -14,6 +14,7 @@ SEEDERS = [
     "campaign.seed.seed_campaign",
     # After the campaign: demo pledges wait on its timeline's milestones.
     "fundraising.pledges.seed.seed_pledges",
+    "fundraising.ledger.seed.seed_ledger",
     "home.seed.seed_site",
     "home.seed.seed_editorial_workflow",
     "supporters.mailings.seed.seed_mailings",
