@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0008_appeal_and_form_blocks'),
+        ('home', '0009_body_spending_ledger_block'),
     ]
 
     operations = [
