@@ -41,6 +41,12 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def invoice_storage() -> PrivateStorage:
+    """Given to the field as a callable, so migrations record this function
+    rather than a machine's absolute path."""
+    return private_storage
+
+
 def validate_invoice_size(file) -> None:
     if file.size > INVOICE_MAX_BYTES:
         raise ValidationError("The invoice must be smaller than 10 MB.")
@@ -206,7 +212,7 @@ class CostEntry(models.Model):
     )
     invoice = models.FileField(
         "Invoice (private)",
-        storage=private_storage,
+        storage=invoice_storage,
         upload_to="ledger/invoices/%Y/%m/",
         blank=True,
         validators=[
