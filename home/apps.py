@@ -6,4 +6,4 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import checks, signals  # noqa: F401 - checks and receivers
