@@ -32,7 +32,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
@@ -51,6 +51,16 @@ from .models import (
     Topic,
 )
 from .services import PURPOSE_EMAIL_UPDATES, supporter_upsert
+
+# Uploaded files wait here between the dry run and the import.
+IMPORT_DIR = "supporter-imports"
+
+
+def import_storage() -> Storage:
+    """Import files hold names, addresses and consent evidence: they live in
+    the private storage (``STORAGES["private"]``, outside ``MEDIA_ROOT``),
+    which no URL serves."""
+    return storages["private"]
 
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
 REQUIRED = ("email", "consent_given_at", "consent_source", "consent_wording")
@@ -464,7 +474,7 @@ def supporter_import_run(*, import_id: int) -> None:
     error = ""
     report = None
     try:
-        with default_storage.open(record.file_name, "rb") as stored:
+        with import_storage().open(record.file_name, "rb") as stored:
             report = supporters_import(file=stored, source=record.source)
     except ImportFileError as problem:
         error = problem.message
@@ -487,4 +497,4 @@ def supporter_import_run(*, import_id: int) -> None:
     record.error = error
     record.finished_at = timezone.now()
     record.save()
-    default_storage.delete(record.file_name)
+    import_storage().delete(record.file_name)

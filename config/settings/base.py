@@ -151,9 +151,20 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+# Django serves only image renditions (media/images/) from MEDIA_ROOT to the
+# public; documents go through Wagtail's document view and its privacy checks
+# (config/urls.py). A web server in front must follow the same rule.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Files with personal data (supporter CSV imports) live outside MEDIA_ROOT in
+# the "private" storage, which no URL serves.
+PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
+_PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
