@@ -264,6 +264,11 @@ WAGTAILDOCS_DOCUMENT_MODEL = "campaign.BriefingDocument"
 # server-side fragment caches are invalidated on publish (home/cache.py).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# A campaign site needs no more than this; a 90-megapixel upload would take
+# about 600 MB of a web process's memory to make a thumbnail. Uploads above it
+# are refused with a plain-words message (campaign/forms.py).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "campaign.forms.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars are not fetched from Gravatar
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
