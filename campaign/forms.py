@@ -12,7 +12,7 @@ def too_many_pixels_message() -> str:
     return (
         "This image is too big to use on the site: it has %(num_pixels)s pixels, "
         f"and the most the site accepts is {megapixels} megapixels "
-        "(%(max_pixels_count)s pixels, for example 8000 × 5000). Resize it to "
+        "(%(max_pixels_count)s pixels, for example 8000 by 5000). Resize it to "
         "at most 4000 pixels wide, which is plenty for any page, and upload "
         "it again."
     )

@@ -6,7 +6,6 @@ import posixpath
 from urllib.parse import urlencode
 
 from django.conf import settings
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -20,7 +19,6 @@ from wagtail.models import Page
 
 from .middleware import public_cacheable
 from .models import WorkerHeartbeat
-
 
 # Folders under MEDIA_ROOT and who may read them; everything else is 404.
 PUBLIC_MEDIA_DIRS = ("images/",)  # Wagtail's image renditions

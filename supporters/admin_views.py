@@ -23,8 +23,8 @@ from .data_requests import (
 from .filters import SupporterFilterSet
 from .importing import (
     IMPORT_DIR,
-    import_storage,
     ImportFileError,
+    import_storage,
     supporter_import_queue,
     supporters_import_check,
 )

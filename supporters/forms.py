@@ -13,7 +13,6 @@ from .consent import current_wording
 from .services import PURPOSE_EMAIL_UPDATES
 from .subscriptions import public_topics
 
-
 SITE_PATH = re.compile(r"/[\w\-./]{0,119}")
 # The largest primary key a database column holds (PostgreSQL bigint, SQLite).
 MAX_ID = 2**63 - 1

@@ -62,6 +62,7 @@ def import_storage() -> Storage:
     which no URL serves."""
     return storages["private"]
 
+
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
 REQUIRED = ("email", "consent_given_at", "consent_source", "consent_wording")
 OPTIONAL = (

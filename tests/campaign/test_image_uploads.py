@@ -40,11 +40,11 @@ def test_an_image_over_40_megapixels_is_refused_with_a_clear_message(editor):
 
 
 def test_the_multiple_upload_refuses_it_too(editor):
-    response = editor.post(
-        "/admin/images/multiple/add/", {"files[]": png(8000, 5001)}
-    )
+    response = editor.post("/admin/images/multiple/add/", {"files[]": png(8000, 5001)})
     assert response.status_code == 200
-    assert "This image is too big to use on the site" in response.json()["error_message"]
+    assert (
+        "This image is too big to use on the site" in response.json()["error_message"]
+    )
     assert not get_image_model().objects.exists()
 
 

@@ -20,7 +20,7 @@ def check_deploy(tmp_path, **overrides) -> subprocess.CompletedProcess:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         **overrides,
     }
-    return subprocess.run(  # noqa: S603 - our own script
+    return subprocess.run(
         [str(ROOT / "bin" / "check-deploy")],
         cwd=ROOT,
         env=env,

@@ -70,9 +70,7 @@ def end_state(person_pk: int) -> dict:
         "email_logs_kept": EmailMessageLog.objects.filter(
             template="confirm_signup"
         ).count(),
-        "email_logs_with_address": EmailMessageLog.objects.exclude(
-            to_email=""
-        ).count(),
+        "email_logs_with_address": EmailMessageLog.objects.exclude(to_email="").count(),
         "history_with_name": sum(
             "Kestrel" in entry.label or "kestrel" in str(entry.data).lower()
             for entry in history
@@ -129,9 +127,6 @@ def test_admin_delete_records_who_erased_whom(care, person):
 
 
 def test_there_is_no_bulk_delete_around_the_erasure(care, person):
-    response = care.post(
-        f"/admin/bulk/supporters/supporter/delete/?id={person.pk}", {}
-    )
+    response = care.post(f"/admin/bulk/supporters/supporter/delete/?id={person.pk}", {})
     assert response.status_code == 404
     assert Supporter.objects.filter(pk=person.pk).exists()
-

@@ -222,7 +222,9 @@ def test_a_file_that_went_bad_after_the_dry_run_imports_nothing(topics):
     from django.core.files.base import ContentFile
 
     bad = GOOD + "broken-address,,2025-01-01,x,y,,\n"
-    name = storages["private"].save("supporter-imports/bad.csv", ContentFile(bad.encode()))
+    name = storages["private"].save(
+        "supporter-imports/bad.csv", ContentFile(bad.encode())
+    )
     record = supporter_import_queue(file_name=name, source="test", user=None)
     supporter_import_run(import_id=record.pk)
     record.refresh_from_db()
