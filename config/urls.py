@@ -33,4 +33,10 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", home_views.media, name="media"),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's password-only front-end login form is replaced: restricted
+    # pages and documents send visitors through the admin's sign-in and the
+    # second factor (home/two_factor.py).
+    path("_util/login/", two_factor.front_end_login, name="front_end_login"),
+    path("", include(wagtail_urls)),
+]
