@@ -6,4 +6,4 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401 - checks and receivers
+        from . import checks, login_throttle, signals  # noqa: F401 - receivers

@@ -193,6 +193,8 @@ LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user before the password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the per-account back-off (home/login_throttle.py).
+    "home.login_throttle.UsernameBackOffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Staff login throttling: five failures for a username from one address lock
@@ -203,6 +205,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "two_factor/locked_out.html"
 AXES_VERBOSE = False
+# Per account, from any address: after this many wrong passwords each attempt
+# waits, the wait doubling up to the cap; never a lock (home/login_throttle.py).
+LOGIN_THROTTLE_ENABLED = True
+LOGIN_THROTTLE_FREE_FAILURES = env_int("LOGIN_THROTTLE_FREE_FAILURES", 10, minimum=1)
+LOGIN_THROTTLE_MAX_DELAY_SECONDS = env_int(
+    "LOGIN_THROTTLE_MAX_DELAY_SECONDS", 900, minimum=2
+)
+WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.LoginForm"
 # Every admin user needs a TOTP device (home/two_factor.py).
 ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
 SESSION_COOKIE_HTTPONLY = True

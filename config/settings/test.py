@@ -39,4 +39,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # login throttling switch these back on (tests/home/test_staff_security.py).
 ADMIN_2FA_REQUIRED = False
 AXES_ENABLED = False
+LOGIN_THROTTLE_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
