@@ -90,7 +90,8 @@ def success_record(*, username: str, address: str) -> None:
 class UsernameBackOffBackend:
     """An authentication backend that authenticates nobody: it refuses an
     attempt (PermissionDenied stops Django's backend loop) while the account
-    must wait, before any password is checked."""
+    must wait, before any password is checked. It has no ``get_user``, so
+    Django never records it as the backend of a session."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         wait = seconds_to_wait(username=username or "", request=request)
@@ -98,9 +99,6 @@ class UsernameBackOffBackend:
             if request is not None:
                 request.login_throttle_wait = wait
             raise PermissionDenied(f"Sign-in for this account waits {wait} s.")
-        return None
-
-    def get_user(self, user_id):
         return None
 
 

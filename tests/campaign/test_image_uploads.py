@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -20,11 +19,8 @@ def png(width: int, height: int) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_user("ed", "ed@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
+def editor(member_of):
+    return member_of("Editors", username="ed")
 
 
 def test_an_image_over_40_megapixels_is_refused_with_a_clear_message(editor):

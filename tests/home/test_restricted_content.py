@@ -4,28 +4,14 @@ no password-only front-end login form (Wagtail's /_util/login/)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
 from campaign import factories
 
+from .conftest import PASSWORD, current_code
+
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple 42"
-
-
-@pytest.fixture
-def staff(settings):
-    settings.ADMIN_2FA_REQUIRED = True
-    return get_user_model().objects.create_user(
-        username="editor",
-        email="editor@example.org",
-        password=PASSWORD,
-        is_staff=True,
-        is_superuser=True,
-    )
 
 
 @pytest.fixture
@@ -48,18 +34,10 @@ def restricted_document(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     }
-    staff_only = Collection.get_first_root_node().add_child(name="Staff only")
-    CollectionViewRestriction.objects.create(
-        collection=staff_only, restriction_type=CollectionViewRestriction.LOGIN
+    return factories.document_create(
+        content=b"%PDF-1.4 legal advice",
+        collection=factories.login_restricted_collection_create(),
     )
-    document = factories.document_create(content=b"%PDF-1.4 legal advice")
-    document.collection = staff_only
-    document.save()
-    return document
-
-
-def code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
 def test_a_password_only_session_does_not_open_a_restricted_page(
@@ -89,7 +67,8 @@ def test_after_the_second_factor_restricted_content_opens(
 ):
     client.force_login(staff)
     verified = client.post(
-        "/admin/2fa/verify/", {"token": code(device), "next": restricted_page.url}
+        "/admin/2fa/verify/",
+        {"token": current_code(device), "next": restricted_page.url},
     )
     assert verified["Location"] == restricted_page.url
     page = client.get(restricted_page.url)

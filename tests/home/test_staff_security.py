@@ -7,35 +7,17 @@ import logging
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.logging import PersonalDataFilter, mask_text
 
+from .conftest import PASSWORD, current_code
+
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple 42"
-
-
-@pytest.fixture
-def staff(settings):
-    settings.ADMIN_2FA_REQUIRED = True
-    return get_user_model().objects.create_user(
-        username="editor",
-        email="editor@example.org",
-        password=PASSWORD,
-        is_staff=True,
-        is_superuser=True,
-    )
-
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
 def test_admin_user_without_a_device_is_sent_to_set_one_up(client, staff):

@@ -7,9 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from wagtail.models import Collection, CollectionViewRestriction
 
 from campaign import factories
 
@@ -41,12 +39,8 @@ def files_under(root: Path) -> list[str]:
     )
 
 
-def test_uploaded_supporter_import_is_never_in_public_media(
-    client, disk, django_user_model
-):
-    care = django_user_model.objects.create_user("care", "care@example.org", "pw")
-    care.groups.add(Group.objects.get(name="Supporter care"))
-    client.force_login(care)
+def test_uploaded_supporter_import_is_never_in_public_media(client, disk, member_of):
+    member_of("Supporter care")
     response = client.post(
         "/admin/supporters/import/",
         {"file": SimpleUploadedFile("people.csv", CSV.encode(), "text/csv")},
@@ -67,13 +61,10 @@ def test_uploaded_supporter_import_is_never_in_public_media(
 def test_document_in_a_login_restricted_collection_is_not_served_anonymously(
     client, disk
 ):
-    staff_only = Collection.get_first_root_node().add_child(name="Staff only")
-    CollectionViewRestriction.objects.create(
-        collection=staff_only, restriction_type=CollectionViewRestriction.LOGIN
+    document = factories.document_create(
+        content=b"%PDF-1.4 legal advice",
+        collection=factories.login_restricted_collection_create(),
     )
-    document = factories.document_create(content=b"%PDF-1.4 legal advice")
-    document.collection = staff_only
-    document.save()
     assert (disk / "media" / document.file.name).exists()
 
     by_document_view = client.get(document.url)

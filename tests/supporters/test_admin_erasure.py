@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -30,11 +29,8 @@ IDENTITY = {
 
 
 @pytest.fixture
-def care(client, django_user_model):
-    user = django_user_model.objects.create_user("care", "care@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Supporter care"))
-    client.force_login(user)
-    return client
+def care(member_of):
+    return member_of("Supporter care")
 
 
 @pytest.fixture

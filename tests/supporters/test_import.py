@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,11 +30,8 @@ HEADER = (
 
 
 @pytest.fixture
-def care(client, django_user_model):
-    user = django_user_model.objects.create_user("care", "care@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Supporter care"))
-    client.force_login(user)
-    return client
+def care(member_of):
+    return member_of("Supporter care")
 
 
 def _upload(client, content: bytes | str, name="people.csv"):
