@@ -55,6 +55,7 @@ EXEMPT_PREFIXES = (
     "/admin/logout/",
     "/admin/2fa/",
     "/admin/jsi18n/",
+    "/admin/sprite/",  # the icon sprite the sign-in pages themselves load
     "/admin/password_reset/",
 )
 ENROL_SALT = "home.two_factor.enrol"

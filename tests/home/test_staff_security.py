@@ -27,6 +27,16 @@ def test_admin_user_without_a_device_is_sent_to_set_one_up(client, staff):
     assert response["Location"].startswith("/admin/2fa/setup/?next=/admin/pages/")
 
 
+def test_the_sign_in_pages_icons_load_before_the_second_factor(client, staff):
+    """Wagtail injects the icon sprite into the page; a redirect there would
+    inject a second copy of the set-up form."""
+    client.force_login(staff)
+    response = client.get("/admin/sprite/")
+    assert response.status_code == 200
+    assert b"<svg" in response.content
+    assert b"set-up link" not in response.content
+
+
 def test_no_admin_page_answers_before_the_second_factor(client, staff):
     client.force_login(staff)
     for url in ["/admin/", "/admin/pages/", "/admin/users/", "/admin/snippets/"]:
