@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve as static_serve
 from wagtail.models import Page
 
@@ -25,7 +25,7 @@ PUBLIC_MEDIA_DIRS = ("images/",)  # Wagtail's image renditions
 ADMIN_MEDIA_DIRS = ("original_images/",)  # uploads as they came (may carry EXIF)
 
 
-@require_GET
+@require_safe
 def media(request, path: str):
     """Serve public uploads from MEDIA_ROOT (``SERVE_MEDIA``), nothing more.
 
