@@ -11,7 +11,7 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, Site
 
 from .models import (
     BriefingsPage,
@@ -43,16 +43,28 @@ def image_create(*, title: str | None = None, size=(320, 180), colour="#5b1f7a")
     return image
 
 
-def document_create(*, title: str | None = None, content: bytes | None = None):
+def document_create(
+    *, title: str | None = None, content: bytes | None = None, collection=None
+):
     number = next(_numbers)
     document = get_document_model()(
         title=title or f"Briefing {number}",
         summary="What it covers.",
         file=ContentFile(content or b"%PDF-1.4\n" + b"x" * 2000, name=f"b{number}.pdf"),
+        collection=collection or Collection.get_first_root_node(),
     )
     document._set_document_file_metadata()
     document.save()
     return document
+
+
+def login_restricted_collection_create(*, name: str = "Staff only") -> Collection:
+    """A collection whose documents only signed-in staff may download."""
+    collection = Collection.get_first_root_node().add_child(name=name)
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    return collection
 
 
 def publish(page: Page) -> Page:

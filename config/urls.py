@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -27,14 +26,18 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploaded images for single-machine deployments; larger ones put media on
-    # a CDN or object storage and leave SERVE_MEDIA off.
+    # Image renditions for single-machine deployments; larger ones put them on
+    # a CDN or object storage and leave SERVE_MEDIA off. Nothing else under
+    # MEDIA_ROOT is served: documents only through /documents/ (Wagtail's view
+    # with its privacy checks), original images only to admin users.
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(r"^media/(?P<path>.*)$", home_views.media, name="media"),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's password-only front-end login form is replaced: restricted
+    # pages and documents send visitors through the admin's sign-in and the
+    # second factor (home/two_factor.py).
+    path("_util/login/", two_factor.front_end_login, name="front_end_login"),
+    path("", include(wagtail_urls)),
+]

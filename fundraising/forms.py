@@ -11,6 +11,7 @@ from django.conf import settings
 from fundraising.models import GIFT_AID_WORDING, GIFT_AID_WORDING_VERSION, Donation
 from fundraising.money import format_pence, pounds_to_pence
 from supporters.antispam import AntiSpamFormMixin
+from supporters.forms import OneLineField
 
 OTHER = "other"
 MAILING_WORDING = (
@@ -42,8 +43,8 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
         label="Add a little to cover the card fees, so all of my gift reaches the case",
         required=False,
     )
-    first_name = forms.CharField(max_length=100, required=False)
-    last_name = forms.CharField(max_length=100, required=False)
+    first_name = OneLineField(noun="first name", required=False)
+    last_name = OneLineField(noun="last name", required=False)
     email = forms.EmailField(
         label="Email (for your receipt)",
         max_length=254,
@@ -51,9 +52,16 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
     )
     mailing_list = forms.BooleanField(label=MAILING_WORDING, required=False)
     gift_aid = forms.BooleanField(label="Yes, add Gift Aid", required=False)
-    house = forms.CharField(label="House name or number", max_length=40, required=False)
-    address = forms.CharField(label="Street and town", max_length=200, required=False)
-    postcode = forms.CharField(max_length=10, required=False)
+    house = OneLineField(
+        noun="house name or number",
+        label="House name or number",
+        max_length=40,
+        required=False,
+    )
+    address = OneLineField(
+        noun="street and town", label="Street and town", max_length=200, required=False
+    )
+    postcode = OneLineField(noun="postcode", max_length=10, required=False)
     checkout_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, appeal=None, charity: bool = False, org="us", **kwargs):

@@ -6,4 +6,4 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from . import jobs, signals  # noqa: F401 - connects the receivers
+        from . import checks, jobs, login_throttle, signals  # noqa: F401

@@ -1,21 +1,48 @@
-"""Views of the site shell: health, search, robots.txt."""
+"""Views of the site shell: health, search, robots.txt, public media."""
 
 from __future__ import annotations
 
+import posixpath
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve as static_serve
 from wagtail.models import Page
 
 from .middleware import public_cacheable
 from .models import WorkerHeartbeat
+
+# Folders under MEDIA_ROOT and who may read them; everything else is 404.
+PUBLIC_MEDIA_DIRS = ("images/",)  # Wagtail's image renditions
+ADMIN_MEDIA_DIRS = ("original_images/",)  # uploads as they came (may carry EXIF)
+
+
+@require_safe
+def media(request, path: str):
+    """Serve public uploads from MEDIA_ROOT (``SERVE_MEDIA``), nothing more.
+
+    Documents are stored under MEDIA_ROOT too but are served only by Wagtail's
+    document view, which applies collection privacy; files with personal data
+    live in the private storage, outside MEDIA_ROOT.
+    """
+    normalised = posixpath.normpath(path).lstrip("/")
+    if normalised.startswith(PUBLIC_MEDIA_DIRS):
+        return static_serve(request, normalised, document_root=settings.MEDIA_ROOT)
+    if normalised.startswith(ADMIN_MEDIA_DIRS) and request.user.has_perm(
+        "wagtailadmin.access_admin"
+    ):
+        response = static_serve(request, normalised, document_root=settings.MEDIA_ROOT)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    raise Http404("No such file.")
 
 
 @never_cache

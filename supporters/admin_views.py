@@ -8,7 +8,6 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.signing import BadSignature, Signer
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +22,9 @@ from .data_requests import (
 )
 from .filters import SupporterFilterSet
 from .importing import (
+    IMPORT_DIR,
     ImportFileError,
+    import_storage,
     supporter_import_can_retry,
     supporter_import_queue,
     supporter_import_retry,
@@ -34,7 +35,6 @@ from .models import DataRequest, Supporter, SupporterAccessLog, SupporterImport
 from .selectors import consent_history, supporter_export_rows
 from .spreadsheets import csv_response
 
-IMPORT_DIR = "supporter-imports"
 _import_signer = Signer(salt="supporters.import.file")
 
 
@@ -95,7 +95,7 @@ def supporters_import_view(request):
             name = _import_signer.unsign(request.POST["stored"])
         except BadSignature:
             name = ""
-        if not name.startswith(f"{IMPORT_DIR}/") or not default_storage.exists(name):
+        if not name.startswith(f"{IMPORT_DIR}/") or not import_storage().exists(name):
             messages.error(request, "That upload has expired. Please upload it again.")
             return redirect("supporters_admin_import")
         when = timezone.localtime()
@@ -120,7 +120,7 @@ def supporters_import_view(request):
             context["report"] = report
             if report.ok:
                 upload.file.seek(0)
-                name = default_storage.save(
+                name = import_storage().save(
                     f"{IMPORT_DIR}/{uuid.uuid4().hex}.csv",
                     ContentFile(upload.file.read()),
                 )

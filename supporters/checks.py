@@ -1,22 +1,24 @@
 """Deployment checks (``manage.py check --deploy``, run by bin/check-deploy)."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, register
 
 
 @register("security", deploy=True)
 def anymail_webhook_secret_check(app_configs, **kwargs):
     """Without the shared secret anyone could post fake bounces and
-    complaints, and so suppress or unsubscribe any supporter."""
+    complaints, and so suppress or unsubscribe any supporter. The webhook
+    switches itself off then (supporters/anymail_urls.py), so bounces would
+    go unrecorded: a deployment must set it."""
     secret = (getattr(settings, "ANYMAIL", {}) or {}).get("WEBHOOK_SECRET")
     if getattr(settings, "EMAIL_ESP", "") and not secret:
         return [
-            Warning(
+            Error(
                 "ANYMAIL_WEBHOOK_SECRET is not set: the email tracking webhook "
-                "would accept events from anyone.",
+                "is switched off, so bounces and complaints go unrecorded.",
                 hint="Set ANYMAIL_WEBHOOK_SECRET=user:long-random-password and the "
                 "same credentials in the provider's webhook URL.",
-                id="supporters.W001",
+                id="supporters.E001",
             )
         ]
     return []

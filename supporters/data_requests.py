@@ -10,6 +10,9 @@ Interface:
         Uses the link once, erases across every app (supporters.privacy), and
         closes the request. Raises tokens.TokenError subclasses.
     data_request_erase_now(*, request, user) -> None   staff action (admin)
+    supporter_erase_by_staff(*, supporter, user, detail) -> None
+        Access-log entry, then the erasure service; erase now and the admin
+        delete view (supporters.wagtail_hooks) both use it.
     preferences_link_send(*, email) -> None
         Emails a fresh preference-centre link if the address is known; does
         nothing otherwise (the caller answers the same either way).
@@ -111,16 +114,24 @@ def data_erasure_confirm(*, token: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def supporter_erase_by_staff(*, supporter: Supporter, user, detail: str) -> None:
+    """Every way staff remove a person (erase now on a data request, the admin
+    delete view) ends here: the access log records who and why, then the one
+    erasure service runs (supporters.privacy)."""
+    SupporterAccessLog.objects.create(
+        user=user, action=SupporterAccessLog.Action.ERASE, detail=detail
+    )
+    supporter_erase(supporter=supporter, source=f"staff: {detail}")
+
+
 def data_request_erase_now(*, request: DataRequest, user) -> None:
     """Staff carry out an erasure request (e.g. one made by letter)."""
     supporter = request.supporter
     if supporter is not None:
-        SupporterAccessLog.objects.create(
-            user=user,
-            action=SupporterAccessLog.Action.ERASE,
-            detail=f"request {request.pk}",
+        supporter_erase_by_staff(
+            supporter=supporter, user=user, detail=f"request {request.pk}"
         )
-        supporter_erase(supporter=supporter, source=f"staff: request {request.pk}")
     _close(request.pk)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,6 +13,10 @@ from .consent import current_wording
 from .services import PURPOSE_EMAIL_UPDATES
 from .subscriptions import public_topics
 
+SITE_PATH = re.compile(r"/[\w\-./]{0,119}")
+# The largest primary key a database column holds (PostgreSQL bigint, SQLite).
+MAX_ID = 2**63 - 1
+
 
 class TopicsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
@@ -18,9 +24,32 @@ class TopicsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
+    def _check_values(self, value):
+        # A number too big for the column would make the database driver raise
+        # (OverflowError on SQLite) instead of "not one of the choices".
+        for pk in value:
+            if str(pk).isdecimal() and int(pk) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:20]},
+                )
+        return super()._check_values(value)
 
-def _clean_name(value: str, field: str) -> str:
-    return text_clean(value, field=field, max_length=100)
+
+class OneLineField(forms.CharField):
+    """One line typed by a person (a name, a postcode), checked by the very
+    rule the services enforce (``addresses.text_clean``): a newline or other
+    control character is a form error, never a ValidationError escaping the
+    view. ``noun`` names the field in the message ("first name")."""
+
+    def __init__(self, *, noun: str, max_length: int = 100, **kwargs):
+        self.noun = noun
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return text_clean(value, field=self.noun, max_length=self.max_length)
 
 
 class SignupForm(AntiSpamFormMixin, forms.Form):
@@ -31,10 +60,10 @@ class SignupForm(AntiSpamFormMixin, forms.Form):
         max_length=EMAIL_MAX_LENGTH + 20,  # normalised and checked in clean_email
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    first_name = forms.CharField(
+    first_name = OneLineField(
+        noun="first name",
         label="First name (optional)",
         required=False,
-        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     topics = TopicsField(
@@ -47,6 +76,8 @@ class SignupForm(AntiSpamFormMixin, forms.Form):
         error_messages={"required": "Please tick the box to agree to our emails."},
     )
     wording_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The page the footer form was on, kept with the consent as its source.
+    page = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,8 +93,11 @@ class SignupForm(AntiSpamFormMixin, forms.Form):
     def clean_email(self):
         return email_normalise(self.cleaned_data["email"])
 
-    def clean_first_name(self):
-        return _clean_name(self.cleaned_data["first_name"], "first name")
+    def clean_page(self) -> str:
+        """A path on this site, or nothing: the person cannot correct a hidden
+        field, so anything else is dropped (the form's own path is kept)."""
+        page = self.cleaned_data["page"]
+        return page if SITE_PATH.fullmatch(page) else ""
 
     def clean_topics(self):
         topics = list(self.cleaned_data["topics"])
@@ -83,8 +117,8 @@ class SignupForm(AntiSpamFormMixin, forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    first_name = forms.CharField(label="First name", required=False, max_length=100)
-    last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    first_name = OneLineField(noun="first name", label="First name", required=False)
+    last_name = OneLineField(noun="last name", label="Last name", required=False)
     topics = TopicsField(
         queryset=public_topics(), required=False, label="Email me about"
     )
@@ -95,12 +129,6 @@ class PreferencesForm(forms.Form):
         self.fields[
             "topics"
         ].help_text = f"By ticking a topic you agree: “{self.wording.text}”"
-
-    def clean_first_name(self):
-        return _clean_name(self.cleaned_data["first_name"], "first name")
-
-    def clean_last_name(self):
-        return _clean_name(self.cleaned_data["last_name"], "last name")
 
 
 class EmailOnlyForm(AntiSpamFormMixin, forms.Form):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
@@ -58,6 +58,17 @@ from .models import (
 from .services import PURPOSE_EMAIL_UPDATES, supporter_upsert
 
 logger = logging.getLogger(__name__)
+
+# Uploaded files wait here between the dry run and the import.
+IMPORT_DIR = "supporter-imports"
+
+
+def import_storage() -> Storage:
+    """Import files hold names, addresses and consent evidence: they live in
+    the private storage (``STORAGES["private"]``, outside ``MEDIA_ROOT``),
+    which no URL serves."""
+    return storages["private"]
+
 
 MAX_BYTES = 10 * 1024 * 1024 - 1  # 10 MB and more is refused
 REQUIRED = ("email", "consent_given_at", "consent_source", "consent_wording")
@@ -471,7 +482,7 @@ def supporter_import_run(*, import_id: int) -> None:
     error = ""
     report = None
     try:
-        with default_storage.open(record.file_name, "rb") as stored:
+        with import_storage().open(record.file_name, "rb") as stored:
             report = supporters_import(file=stored, source=record.source)
     except ImportFileError as problem:
         error = problem.message
@@ -495,7 +506,7 @@ def supporter_import_run(*, import_id: int) -> None:
             f"{len(report.skipped)} skipped",
         )
     _finish(record, error=error)
-    default_storage.delete(record.file_name)
+    import_storage().delete(record.file_name)
 
 
 def _finish(record: SupporterImport, *, error: str) -> None:
@@ -525,7 +536,7 @@ def supporter_import_can_retry(*, record: SupporterImport) -> bool:
     (not one refused for bad rows: that file must be corrected first)."""
     if supporter_import_stalled(record=record):
         return True
-    return record.status == SupporterImport.Status.FAILED and default_storage.exists(
+    return record.status == SupporterImport.Status.FAILED and import_storage().exists(
         record.file_name
     )
 

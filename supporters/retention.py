@@ -20,16 +20,15 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import tokens
+from .importing import IMPORT_DIR, import_storage
 from .models import ConsentRecord, Subscription, Supporter
 from .privacy import supporter_erase
 
 logger = logging.getLogger(__name__)
-IMPORT_DIR = "supporter-imports"
 
 
 def unconfirmed_signups(*, now):
@@ -53,19 +52,20 @@ def _old_import_files(now) -> int:
     """Uploaded import files older than a day (the import reads them within
     minutes). Storages that cannot list or date files keep theirs, and a
     missing folder means nothing was ever uploaded."""
+    storage = import_storage()
     try:
-        _dirs, files = default_storage.listdir(IMPORT_DIR)
+        _dirs, files = storage.listdir(IMPORT_DIR)
     except (NotImplementedError, OSError):
         return 0
     removed = 0
     for name in files:
         path = f"{IMPORT_DIR}/{name}"
         try:
-            modified = default_storage.get_modified_time(path)
+            modified = storage.get_modified_time(path)
         except (NotImplementedError, OSError):
             continue
         if modified < now - datetime.timedelta(days=1):
-            default_storage.delete(path)
+            storage.delete(path)
             removed += 1
     return removed
 

@@ -8,17 +8,21 @@ closed to them. The access log is for administrators (superusers) only.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.actions import DeleteAction
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 
 from . import admin_views
 from .admin_forms import SupporterAdminForm
+from .data_requests import supporter_erase_by_staff
 from .filters import SupporterFilterSet
 from .models import DataRequest, Supporter, SupporterAccessLog, Tag, Topic
 from .selectors import supporter_search
@@ -55,11 +59,52 @@ class SupporterIndexView(IndexView):
         return buttons
 
 
+class SupporterEraseAction(DeleteAction):
+    """Wagtail's "delete" for a supporter is the erasure: the same end state as
+    "erase now" (email log and admin history scrubbed, suppression written,
+    access-log entry), never a bare ``instance.delete()``. Registered for the
+    model, so every admin path that deletes through Wagtail's actions uses it
+    (supporters are not snippets: there is no bulk delete)."""
+
+    def _delete(self):
+        with transaction.atomic():
+            # Wagtail's history entry, scrubbed by the erasure like the rest.
+            log(instance=self.instance, action=self.log_action, user=self.user)
+            supporter_erase_by_staff(
+                supporter=self.instance,
+                user=self.user,
+                detail=f"supporter {self.instance.pk} deleted in the admin",
+            )
+
+
+@hooks.register("register_actions")
+def register_supporter_erase_action(registry):
+    registry.register(Supporter, SupporterEraseAction)
+
+
+class SupporterDeleteView(DeleteView):
+    success_message = (
+        "Supporter erased: their details are gone and their address will not "
+        "be mailed or re-imported."
+    )
+
+    @property
+    def confirmation_message(self):
+        return (
+            "Deleting erases this person everywhere, as an erasure request "
+            "would: their details, consent and subscriptions go, the email log "
+            "and history keep no trace of them, and their address is "
+            "suppressed so it is never mailed or re-imported. Gift Aid "
+            "records the law requires are kept. This cannot be undone."
+        )
+
+
 class SupporterViewSet(ModelViewSet):
     model = Supporter
     icon = "group"
     menu_label = "Supporters"
     index_view_class = SupporterIndexView
+    delete_view_class = SupporterDeleteView
     inspect_view_class = admin_views.SupporterInspectView
     inspect_view_enabled = True
     copy_view_enabled = False

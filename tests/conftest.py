@@ -247,3 +247,21 @@ def stripe_double(settings):
     settings.STRIPE_API_BASE = double.url
     yield double
     double.stop()
+
+
+@pytest.fixture
+def member_of(client, django_user_model):
+    """``member_of("Supporter care")``: the test client, signed in as a new
+    user in that seeded Wagtail group."""
+
+    def sign_in(group_name: str, username: str = "care"):
+        from django.contrib.auth.models import Group
+
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", "pw"
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -152,12 +152,21 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+# Django serves only image renditions (media/images/) from MEDIA_ROOT to the
+# public; documents go through Wagtail's document view and its privacy checks
+# (config/urls.py). A web server in front must follow the same rule.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-# Files staff upload that must never be public (cost invoices): outside
-# MEDIA_ROOT, served only through permission-checked admin views.
-PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
+# Files that must never be public (supporter CSV imports, cost invoices)
+# live outside MEDIA_ROOT in the "private" storage, which no URL serves;
+# staff reach them only through permission-checked admin views.
+PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
+_PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -186,6 +195,8 @@ LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user before the password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the per-account back-off (home/login_throttle.py).
+    "home.login_throttle.UsernameBackOffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Staff login throttling: five failures for a username from one address lock
@@ -196,6 +207,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "two_factor/locked_out.html"
 AXES_VERBOSE = False
+# Per account, from any address: after this many wrong passwords each attempt
+# waits, the wait doubling up to the cap; never a lock (home/login_throttle.py).
+LOGIN_THROTTLE_ENABLED = True
+LOGIN_THROTTLE_FREE_FAILURES = env_int("LOGIN_THROTTLE_FREE_FAILURES", 10, minimum=1)
+LOGIN_THROTTLE_MAX_DELAY_SECONDS = env_int(
+    "LOGIN_THROTTLE_MAX_DELAY_SECONDS", 900, minimum=2
+)
+WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.LoginForm"
 # Every admin user needs a TOTP device (home/two_factor.py).
 ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
 SESSION_COOKIE_HTTPONLY = True
@@ -257,6 +276,11 @@ WAGTAILDOCS_DOCUMENT_MODEL = "campaign.BriefingDocument"
 # server-side fragment caches are invalidated on publish (home/cache.py).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60, minimum=0)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# A campaign site needs no more than this; a 90-megapixel upload would take
+# about 600 MB of a web process's memory to make a thumbnail. Uploads above it
+# are refused with a plain-words message (campaign/forms.py).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "campaign.forms.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars are not fetched from Gravatar
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

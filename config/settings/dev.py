@@ -1,7 +1,7 @@
 """Local development: debug on, a throwaway secret key, embedded defaults."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import _PRIVATE_STORAGE, SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
@@ -12,6 +12,7 @@ ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", False)
 # Static files straight from the source folders, without collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Without a broker, the development server runs the beat schedule itself

@@ -7,6 +7,7 @@ must set is missing, rather than failing on the first request that needs it.
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    ANYMAIL,
     BASE_URL,
     EMAIL_ESP,
     REDIS_URL,
@@ -23,6 +24,9 @@ for _name, _value in {
     "SECRET_KEY": SECRET_KEY,
     "REDIS_URL": REDIS_URL,
     "EMAIL_ESP": EMAIL_ESP,
+    # Without it the tracking webhook is off and bounces go unrecorded; with an
+    # open webhook anyone could suppress or unsubscribe any supporter.
+    "ANYMAIL_WEBHOOK_SECRET": ANYMAIL["WEBHOOK_SECRET"],
 }.items():
     if not _value:
         raise ConfigError(f"{_name} is required in production but not set.")
@@ -30,6 +34,8 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ConfigError("SECRET_KEY must be at least 50 random characters.")
 if not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required in production but not set.")
+if ":" not in ANYMAIL["WEBHOOK_SECRET"]:
+    raise ConfigError("ANYMAIL_WEBHOOK_SECRET must be user:password.")
 if not BASE_URL.startswith("https://"):
     raise ConfigError("BASE_URL must start with https:// in production.")
 

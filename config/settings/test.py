@@ -20,6 +20,7 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not os.environ.get(
@@ -38,4 +39,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # login throttling switch these back on (tests/home/test_staff_security.py).
 ADMIN_2FA_REQUIRED = False
 AXES_ENABLED = False
+LOGIN_THROTTLE_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
@@ -31,11 +31,12 @@ INVOICE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
 
 
 class PrivateStorage(LazyObject):
-    """Invoices live outside MEDIA_ROOT, so /media/ can never serve them; staff
-    with the finance permission download them through an admin view."""
+    """Invoices live in the "private" storage (outside MEDIA_ROOT), so
+    /media/ can never serve them; staff with the finance permission download
+    them through an admin view."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+        self._wrapped = storages["private"]
 
 
 private_storage = PrivateStorage()

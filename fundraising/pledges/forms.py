@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from fundraising.money import format_pence, pounds_to_pence
 from supporters.antispam import AntiSpamFormMixin
+from supporters.forms import OneLineField
 
 from . import rules, schedule
 from .models import MilestoneCallIn, Pledge
@@ -116,9 +117,9 @@ class PledgeForm(AntiSpamFormMixin, WhenFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     milestone = forms.ChoiceField(label="Milestone", required=False)
-    first_name = forms.CharField(
+    first_name = OneLineField(
+        noun="first name",
         label="First name",
-        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     email = forms.EmailField(

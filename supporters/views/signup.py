@@ -23,9 +23,8 @@ from supporters.subscriptions import signup_confirm, signup_request
 from .common import LinkProblem, link_problem, supporter_from_token
 
 
-def _source(request) -> str:
-    page = request.POST.get("page", "")[:120] or request.path
-    return f"signup form: {page}"
+def _source(request, form) -> str:
+    return f"signup form: {form.cleaned_data['page'] or request.path}"
 
 
 @csrf_exempt
@@ -43,7 +42,7 @@ def signup(request):
             email=form.cleaned_data["email"],
             first_name=form.cleaned_data["first_name"],
             topics=form.cleaned_data["topics"],
-            source=_source(request),
+            source=_source(request, form),
             wording_version=form.cleaned_data["wording_version"],
         )
         # The same answer for new and known addresses: the form reveals nobody.

@@ -194,7 +194,6 @@ def test_invoice_download_is_for_finance_only_and_logged(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
     entry = entry_make(
         stages["permission"],
         by=fay,

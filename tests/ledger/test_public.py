@@ -23,7 +23,6 @@ PAGE = "/appeals/judicial-review/spending/"
 
 @pytest.fixture
 def ledger(settings, tmp_path, appeal, stages, fay, finn, policy):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     approved = entry_make(
         stages["pre_action"],
         by=fay,

@@ -287,6 +287,7 @@ def test_stripe_webhook_survives_signed_nonsense(client, settings, event):
 @HYPOTHESIS
 @given(payload=json_values)
 def test_email_tracking_webhook_never_fails(client, settings, payload):
+    settings.EMAIL_ESP = "postmark"
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:secret"}
     auth = "Basic " + base64.b64encode(b"hook:secret").decode()
     with fresh_state():
@@ -311,3 +312,46 @@ def test_search_and_listing_parameters_never_fail(client, query, page):
     for url in ["/search/", "/updates/", "/feeds/updates/"]:
         response = client.get(url, {"q": query, "page": page, "topic": query})
         assert response.status_code < 500, (url, query, page)
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_a_newline_in_a_donors_name_is_a_form_error_not_a_server_error(
+    client, appeal, stripe_double, field
+):
+    url = f"/donate/{appeal.slug}/"
+    data = {
+        "amount": "2500",
+        "frequency": "one_off",
+        "first_name": "Ann",
+        "last_name": "Example",
+        "email": "ann@example.org",
+        "checkout_key": "0" * 32,
+        "form_ts": antispam_timestamp(time.time() - 30),
+        "website": "",
+    }
+    before = row_counts()
+    response = client.post(url, data | {field: "Ann\r\nBcc: victim@example.org"})
+    assert response.status_code == 400
+    assert "can only contain ordinary characters on one line" in (
+        response.content.decode()
+    )
+    assert row_counts() == before
+
+
+def test_a_hostile_page_field_on_the_signup_form_is_dropped_not_a_server_error(
+    client,
+):
+    from supporters.models import Supporter
+
+    response = client.post(
+        "/signup/",
+        {
+            "email": "ann@example.org",
+            "consent": "on",
+            "page": "/campaign/\r\nBcc: victim@example.org",
+            "form_ts": antispam_timestamp(time.time() - 30),
+            "website": "",
+        },
+    )
+    assert response.status_code == 302
+    assert Supporter.objects.get().source == "signup form: /signup/"

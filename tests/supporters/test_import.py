@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -31,11 +30,8 @@ HEADER = (
 
 
 @pytest.fixture
-def care(client, django_user_model):
-    user = django_user_model.objects.create_user("care", "care@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Supporter care"))
-    client.force_login(user)
-    return client
+def care(member_of):
+    return member_of("Supporter care")
 
 
 def _upload(client, content: bytes | str, name="people.csv"):
@@ -75,7 +71,7 @@ def test_dry_run_previews_and_writes_nothing_then_import_writes(care, topics, co
     assert response.status_code == 302
     status = care.get(response["Location"]).content.decode()
     assert "Imported" in status and "2 new, 0 updated, 0 skipped" in status
-    assert not default_storage.listdir("supporter-imports")[1]  # file deleted
+    assert not storages["private"].listdir("supporter-imports")[1]  # file deleted
     assert SupporterAccessLog.objects.get().action == "import"
     ann = Supporter.objects.get(email="ann@example.org")
     assert sorted(ann.tags.values_list("name", flat=True)) == ["Leeds", "volunteer"]
@@ -207,7 +203,7 @@ def test_import_adds_to_known_people_without_blanking_or_rejoining_lists(
 def test_an_import_task_delivered_twice_imports_once(topics):
     from django.core.files.base import ContentFile
 
-    name = default_storage.save(
+    name = storages["private"].save(
         "supporter-imports/twice.csv", ContentFile(GOOD.encode())
     )
     record = supporter_import_queue(file_name=name, source="test", user=None)
@@ -222,7 +218,9 @@ def test_a_file_that_went_bad_after_the_dry_run_imports_nothing(topics):
     from django.core.files.base import ContentFile
 
     bad = GOOD + "broken-address,,2025-01-01,x,y,,\n"
-    name = default_storage.save("supporter-imports/bad.csv", ContentFile(bad.encode()))
+    name = storages["private"].save(
+        "supporter-imports/bad.csv", ContentFile(bad.encode())
+    )
     record = supporter_import_queue(file_name=name, source="test", user=None)
     supporter_import_run(import_id=record.pk)
     record.refresh_from_db()

@@ -57,10 +57,11 @@ def test_an_import_refused_for_bad_rows_offers_an_upload_not_a_retry(
     topics,
 ):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     bad = GOOD + "broken-address,,2025-01-01,x,y,,\n"
-    name = default_storage.save("supporter-imports/bad.csv", ContentFile(bad.encode()))
+    name = importing.import_storage().save(
+        "supporter-imports/bad.csv", ContentFile(bad.encode())
+    )
     record = importing.supporter_import_queue(file_name=name, source="t", user=None)
     importing.supporter_import_run(import_id=record.pk)
     page = care.get(f"/admin/supporters/import/{record.pk}/").content.decode()
@@ -77,9 +78,8 @@ def test_an_import_whose_job_was_lost_is_shown_stopped_and_can_be_run(
     django_capture_on_commit_callbacks,
 ):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
-    name = default_storage.save(
+    name = importing.import_storage().save(
         "supporter-imports/lost.csv", ContentFile(GOOD.encode())
     )
     record = SupporterImport.objects.create(

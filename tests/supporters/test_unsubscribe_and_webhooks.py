@@ -80,15 +80,14 @@ WEBHOOK = "/webhooks/anymail/postmark/tracking/"
 
 @pytest.fixture
 def webhook(settings):
+    settings.EMAIL_ESP = "postmark"
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:s3cret"}
     auth = "Basic " + base64.b64encode(b"hook:s3cret").decode()
 
-    def post(payload, *, authorization=auth):
+    def post(payload, *, authorization=auth, url=WEBHOOK):
+        headers = {"Authorization": authorization} if authorization else {}
         return Client().post(
-            WEBHOOK,
-            json.dumps(payload),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=authorization,
+            url, json.dumps(payload), content_type="application/json", headers=headers
         )
 
     return post
@@ -114,6 +113,46 @@ def test_webhook_without_the_secret_is_refused(webhook):
     response = webhook(_bounce(person.email), authorization="Basic d3Jvbmc6d3Jvbmc=")
     assert response.status_code in (400, 401, 403)
     assert not is_suppressed(person.email)
+
+
+def test_webhook_post_without_any_credentials_is_refused(webhook):
+    person = SupporterFactory()
+    response = webhook(_bounce(person.email), authorization=None)
+    assert response.status_code == 400  # anymail's answer to missing basic auth
+    assert not is_suppressed(person.email)
+
+
+def test_webhook_is_off_when_no_secret_is_configured(webhook, settings):
+    """Unset secret: anymail would accept anyone, so the route answers 404."""
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
+    person = SupporterFactory()
+    for authorization in (None, "Basic " + base64.b64encode(b"any:thing").decode()):
+        response = webhook(_bounce(person.email), authorization=authorization)
+        assert response.status_code == 404
+    assert not is_suppressed(person.email)
+
+
+def test_webhook_is_off_when_no_provider_is_configured(webhook, settings):
+    settings.EMAIL_ESP = ""
+    person = SupporterFactory()
+    assert webhook(_bounce(person.email)).status_code == 404
+    assert not is_suppressed(person.email)
+
+
+@pytest.mark.parametrize(
+    "provider", ["mailgun", "sendgrid", "amazon_ses", "sparkpost", "mandrill"]
+)
+def test_other_providers_webhooks_answer_404_not_500(webhook, provider):
+    person = SupporterFactory()
+    response = webhook(
+        _bounce(person.email), url=f"/webhooks/anymail/{provider}/tracking/"
+    )
+    assert response.status_code == 404
+    assert not is_suppressed(person.email)
+
+
+def test_inbound_mail_routes_are_not_exposed(webhook):
+    assert webhook({}, url="/webhooks/anymail/postmark/inbound/").status_code == 404
 
 
 def test_hard_bounce_suppresses_at_once(webhook):
@@ -167,11 +206,11 @@ def test_provider_unsubscribe_withdraws_consent(webhook, subscribed):
     assert is_suppressed(subscribed.email)
 
 
-def test_deploy_check_warns_when_the_webhook_has_no_secret(settings):
+def test_deploy_check_fails_when_the_webhook_has_no_secret(settings):
     from supporters.checks import anymail_webhook_secret_check
 
     settings.EMAIL_ESP = "postmark"
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
-    assert [w.id for w in anymail_webhook_secret_check(None)] == ["supporters.W001"]
+    assert [e.id for e in anymail_webhook_secret_check(None)] == ["supporters.E001"]
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "u:p"}
     assert anymail_webhook_secret_check(None) == []
