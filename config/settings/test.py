@@ -20,7 +20,10 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT},  # noqa: F405
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not os.environ.get(
