@@ -6,10 +6,11 @@ Interface:
     data_download_record(*, request_id) -> None   marks the access request done
     data_erasure_request(*, supporter, created_by=None) -> DataRequest
         Opens an erasure request and emails a single-use confirmation link.
-    data_erasure_confirm(*, token) -> None
+    data_erasure_confirm(*, token) -> list[str]
         Uses the link once, erases across every app (supporters.privacy), and
-        closes the request. Raises tokens.TokenError subclasses.
-    data_request_erase_now(*, request, user) -> None   staff action (admin)
+        closes the request; returns what to tell the person (e.g. a monthly
+        gift cancelled). Raises tokens.TokenError subclasses.
+    data_request_erase_now(*, request, user) -> list[str]   staff action
     preferences_link_send(*, email) -> None
         Emails a fresh preference-centre link if the address is known; does
         nothing otherwise (the caller answers the same either way).
@@ -98,7 +99,7 @@ def _close(request_id) -> None:
 
 
 @transaction.atomic
-def data_erasure_confirm(*, token: str) -> None:
+def data_erasure_confirm(*, token: str) -> list[str]:
     payload = tokens.token_use(token, tokens.ERASE)
     supporter = (
         Supporter.objects.select_for_update().filter(pk=payload.get("s")).first()
@@ -106,22 +107,28 @@ def data_erasure_confirm(*, token: str) -> None:
     if supporter is None:
         raise tokens.TokenUsed  # erased already (by staff, or another link)
     request_id = payload.get("r")
-    supporter_erase(supporter=supporter, source="erasure link")
+    notes = supporter_erase(supporter=supporter, source="erasure link")
     _close(request_id)
+    return notes
 
 
 @transaction.atomic
-def data_request_erase_now(*, request: DataRequest, user) -> None:
-    """Staff carry out an erasure request (e.g. one made by letter)."""
+def data_request_erase_now(*, request: DataRequest, user) -> list[str]:
+    """Staff carry out an erasure request (e.g. one made by letter). Returns
+    what to tell the person (a cancelled monthly gift)."""
     supporter = request.supporter
+    notes: list[str] = []
     if supporter is not None:
         SupporterAccessLog.objects.create(
             user=user,
             action=SupporterAccessLog.Action.ERASE,
             detail=f"request {request.pk}",
         )
-        supporter_erase(supporter=supporter, source=f"staff: request {request.pk}")
+        notes = supporter_erase(
+            supporter=supporter, source=f"staff: request {request.pk}"
+        )
     _close(request.pk)
+    return notes
 
 
 def preferences_link_send(*, email: str) -> None:

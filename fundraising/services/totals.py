@@ -36,6 +36,7 @@ def donation_facts_merge(
     refunded_pence: int | None = None,
     dispute_status: str | None = None,
     subscription_ended_at: datetime.datetime | None = None,
+    expired_at: datetime.datetime | None = None,
     refs: dict | None = None,
 ) -> Donation:
     """Merge what Stripe said into the donation; commutative and idempotent.
@@ -56,6 +57,7 @@ def donation_facts_merge(
     donation.subscription_ended_at = _earliest(
         donation.subscription_ended_at, subscription_ended_at
     )
+    donation.expired_at = _earliest(donation.expired_at, expired_at)
     if refunded_pence is not None:
         donation.refunded_pence = min(
             max(donation.refunded_pence, refunded_pence), donation.amount_pence

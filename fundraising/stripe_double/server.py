@@ -200,11 +200,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._dispatch("POST")
 
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str):
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/")
         if path.startswith("/v1/"):
-            params = parse_form(parts.query if method == "GET" else self._body())
+            query = method in {"GET", "DELETE"}
+            params = parse_form(parts.query if query else self._body())
             try:
                 self._json(*self._api(method, path, params))
             except StripeError as error:
@@ -272,6 +276,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, found[0]
             case "GET", [("subscriptions" | "customers" | "charges" | "invoices"), oid]:
                 return 200, public(state.get(oid))
+            case "DELETE", ["subscriptions", subscription_id]:
+                result = public(state.subscription_cancel(subscription_id))
+                if isinstance(self.double.deliver_to, str):
+                    # A webhook URL: deliver now, as Stripe would shortly. A
+                    # callable deliverer (tests) runs in the test's own
+                    # thread, so the event waits for its deliver_pending().
+                    self.double.deliver_pending()
+                return 200, result
         raise StripeError(f"Unrecognized request URL ({method}: {path})", status=404)
 
     # --- the hosted pages -------------------------------------------------------
