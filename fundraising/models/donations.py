@@ -155,6 +155,9 @@ class Donation(models.Model):
         max_length=10, choices=Dispute.choices, default="", blank=True
     )
     subscription_ended_at = models.DateTimeField(null=True, blank=True)
+    # Charity mode: the donor did not tick "rather not hear from us", so when
+    # this gift is paid they join the mailing list on the soft opt-in basis.
+    updates_soft_opt_in = models.BooleanField(default=False)
     # Its Checkout Session ended unpaid (Stripe's checkout.session.expired, or
     # the sweep for sessions older than Stripe's 24 hours that we never heard
     # about): no longer pending, and no longer protecting a Gift Aid

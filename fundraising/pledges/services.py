@@ -3,7 +3,10 @@
 Interface (keyword-only):
     pledge_create(*, appeal, email, first_name, amount_pence, when, today=None,
         due_date=None, payday=None, milestone_key=None, milestones=None,
-        source="") -> Pledge        unconfirmed; sends the confirmation email
+        source="", updates=False) -> Pledge   unconfirmed; sends the
+        confirmation email. A known address keeps its stored name (public
+        input never changes a supporter); ``updates`` ("also email me
+        updates") is confirmed by the same link as the pledge.
     pledge_confirm(*, pledge_id) -> Pledge       double opt-in; idempotent
     pledge_reschedule(*, pledge_id, when, due_date=None, payday=None) -> Pledge
     pledge_cancel(*, pledge_id) -> Pledge        idempotent
@@ -32,7 +35,11 @@ from django.utils import timezone
 from fundraising.models import Appeal
 from supporters.addresses import email_mask
 from supporters.emails import email_enqueue
-from supporters.services import consent_grant, supporter_touch, supporter_upsert
+from supporters.services import (
+    consent_grant,
+    supporter_from_public_form,
+    supporter_touch,
+)
 
 from . import links, reminders, rules, schedule
 from .models import MilestoneCallIn, Pledge
@@ -48,6 +55,8 @@ CONSENT_WORDING = (
 )
 CONSENT_WORDING_VERSION = "pledge-2026-1"
 UNCONFIRMED_EXPIRY = datetime.timedelta(days=7)
+# "Also email me updates": the same wording as the donate form's box.
+UPDATES_WORDING_VERSION = "donate-2026-1"
 
 
 class PledgeStateError(Exception):
@@ -88,6 +97,7 @@ def pledge_create(
     milestone_key=None,
     milestones: dict | None = None,
     source: str = "",
+    updates: bool = False,
 ) -> Pledge:
     today = today or schedule.london_today()
     if not appeal.is_open:
@@ -102,7 +112,7 @@ def pledge_create(
         milestones=milestones,
     )
     with transaction.atomic():
-        supporter = supporter_upsert(
+        supporter, _created = supporter_from_public_form(
             email=email, first_name=first_name, source=source or "pledge"
         )
         pledge = Pledge.objects.create(
@@ -116,6 +126,7 @@ def pledge_create(
             milestone_key=choice.milestone_key,
             milestone_title=choice.milestone_title,
             source=source[:200],
+            updates_requested=bool(updates),
         )
         email_enqueue(
             template="pledge_confirm",
@@ -175,6 +186,14 @@ def pledge_confirm(*, pledge_id: int, now: datetime.datetime | None = None) -> P
             confirmed_at=now,
         )
         supporter_touch(supporter=pledge.supporter)
+        if pledge.updates_requested:
+            from supporters.subscriptions import updates_confirm
+
+            updates_confirm(
+                supporter=pledge.supporter,
+                wording_version=UPDATES_WORDING_VERSION,
+                source=f"pledge {pledge.pk}",
+            )
     if pledge.due_date:
         reminders.reminders_schedule(pledge=pledge, now=now)
     return pledge

@@ -100,6 +100,7 @@ def donation_checkout_start(
     fee_cover_pence: int = 0,
     gift_aid_declaration: GiftAidDeclaration | None = None,
     metadata: dict | None = None,
+    updates_soft_opt_in: bool = False,
 ) -> Donation:
     """Create (or find, by ``checkout_key``) the pending donation and its
     Checkout Session; redirect the donor to ``donation.checkout_url``."""
@@ -129,6 +130,7 @@ def donation_checkout_start(
                     "frequency": frequency,
                     "gift_aid_declaration": gift_aid_declaration,
                     "metadata": metadata,
+                    "updates_soft_opt_in": updates_soft_opt_in,
                 },
             )
     except IntegrityError:  # created by a concurrent double click

@@ -350,7 +350,13 @@ def _invoice_payment_failed(event: StripeEvent) -> str:
     if first is None:
         return "ignored: no matching monthly gift"
     first = Donation.objects.select_for_update(no_key=True).get(pk=first.pk)
-    if first.subscription_ended_at or first.subscription_cancel_requested_at:
+    ended = first.subscription_ended_at
+    if first.subscription_cancel_requested_at or (
+        ended and event.created and ended < event.created
+    ):
+        # We are stopping it (erasure), or it had ended when this failed:
+        # there is no card to update. (Compared by time, not by arrival, so
+        # the outcome does not depend on the order events arrive in.)
         return f"donation {first.pk}: monthly gift ended, donor not asked"
     if first.card_update_requested_at:
         return f"donation {first.pk}: card update already requested"

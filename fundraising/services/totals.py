@@ -111,6 +111,13 @@ def donation_facts_merge(
         # The receipt's email-log row is written in this same transaction:
         # it is the outbox, so the receipt survives a broker outage.
         donation_receipt_send(donation_id=donation.pk)
+        if donation.updates_soft_opt_in and donation.supporter_id:
+            from supporters.subscriptions import soft_opt_in_subscribe
+
+            # Charity mode: a paying donor who did not say "rather not".
+            soft_opt_in_subscribe(
+                supporter=donation.supporter, source=f"donation D{donation.pk:06d}"
+            )
     return donation
 
 

@@ -89,15 +89,6 @@ def test_other_amount_monthly_with_fees_covered(client, stripe_double, appeal):
     assert session["mode"] == "subscription"
 
 
-def test_mailing_list_consent_is_recorded_with_its_wording(
-    client, stripe_double, appeal
-):
-    client.post(DONATE, form_data(mailing_list="on"))
-    consent = ConsentRecord.objects.get()
-    assert consent.supporter.email == "grace@example.org"
-    assert "email updates" in consent.wording
-
-
 @pytest.mark.parametrize(
     "amount",
     [
