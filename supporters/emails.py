@@ -82,6 +82,10 @@ SUPPRESSION_STOPS: dict[str, frozenset] = {
     # Reminders the person confirmed (their own consent, not the mailing
     # list's), unless the address is broken or they complained.
     "pledge_reminder": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    # An appeal closed: where their pledge went (moved, or released with
+    # thanks). Same rule as the reminders they signed up for.
+    "pledge_moved": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    "pledge_released": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
     # About money they gave: a receipt for a payment just made always goes
     # (the donor typed the address at Checkout minutes ago; Gift Aid and
     # the accounts need it); "update your card" only to a working address.

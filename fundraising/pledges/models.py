@@ -23,6 +23,7 @@ class Pledge(models.Model):
         FULFILLED = "fulfilled", "Paid"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
+        RELEASED = "released", "Released (appeal closed)"
 
     class When(models.TextChoices):
         DATE = "date", "On a date"

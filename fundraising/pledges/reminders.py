@@ -119,8 +119,14 @@ def _send_batch(batch: list[PledgeReminder], now: datetime.datetime) -> int:
     sent, skipped = [], []
     for reminder in batch:
         pledge = reminder.pledge
-        if pledge.status != Pledge.Status.CONFIRMED or pledge.supporter is None:
-            skipped.append(reminder.pk)  # paid, cancelled, lapsed or anonymised
+        if (
+            pledge.status != Pledge.Status.CONFIRMED
+            or pledge.supporter is None
+            or not pledge.appeal.is_open
+        ):
+            # Paid, cancelled, lapsed or anonymised; or its appeal closed
+            # (staff then move or release it: see services.appeal_close).
+            skipped.append(reminder.pk)
             continue
         email_enqueue(
             template="pledge_reminder",

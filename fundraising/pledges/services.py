@@ -11,6 +11,12 @@ Interface (keyword-only):
     pledge_reschedule(*, pledge_id, when, due_date=None, payday=None) -> Pledge
     pledge_cancel(*, pledge_id) -> Pledge        idempotent
     pledge_fulfil(*, pledge_id, donation) -> Pledge   (the donation webhook)
+    appeal_close(*, appeal, action, move_to=None) -> int
+        Close an appeal and settle its open pledges as staff chose: "move"
+        them to another open appeal (each confirmed pledger is told and keeps
+        their date and reminders) or "release" them (each confirmed pledger
+        gets a thank-you; reminders stop). Unconfirmed pledges are moved or
+        simply ended without an email. Returns how many pledges were handled.
     pledges_call_in(*, appeal, milestone_key, milestone_title, user=None)
         -> MilestoneCallIn   milestone reached: its confirmed pledges fall due;
         the first call-in of a milestone sends signals.milestone_called_in
@@ -237,6 +243,7 @@ def _closed_message(pledge: Pledge) -> str:
         Status.FULFILLED: "This pledge has been paid. Thank you!",
         Status.CANCELLED: "This pledge was cancelled.",
         Status.EXPIRED: "This pledge has lapsed.",
+        Status.RELEASED: "This pledge was released when its appeal closed. Thank you!",
     }.get(pledge.status, "This pledge can't be changed now.")
 
 
@@ -295,6 +302,74 @@ def pledge_fulfil(*, pledge_id: int, donation) -> Pledge:
     reminders.reminders_stop(pledge=pledge)
     logger.info("Pledge %s fulfilled by donation %s", pledge.pk, donation.pk)
     return pledge
+
+
+CLOSE_MOVE, CLOSE_RELEASE = "move", "release"
+
+
+def _pledger_email(pledge: Pledge, template: str, **context) -> None:
+    email_enqueue(
+        template=template,
+        to=pledge.supporter,
+        context={
+            "amount": pledge.amount_display,
+            "appeal_name": pledge.appeal.name,
+            "when": pledge.when_display,
+            "manage_url": links.pledge_url(links.MANAGE, pledge.pk),
+            **context,
+        },
+        kind="transactional",
+        tags=[template.replace("_", "-")],
+        metadata={"pledge_id": str(pledge.pk)},
+    )
+
+
+@transaction.atomic
+def appeal_close(
+    *, appeal: Appeal, action: str, move_to: Appeal | None = None, now=None
+) -> int:
+    """Lock order as everywhere (donation -> pledge -> appeal): each pledge
+    row, then the appeals' totals, one pledge at a time."""
+    now = now or timezone.now()
+    if action not in (CLOSE_MOVE, CLOSE_RELEASE):
+        raise ValidationError({"action": "Choose to move or release the pledges."})
+    if action == CLOSE_MOVE and (
+        move_to is None or move_to.pk == appeal.pk or not move_to.is_open
+    ):
+        raise ValidationError({"move_to": "Choose another appeal that is open."})
+    if action == CLOSE_MOVE and move_to.currency != appeal.currency:
+        raise ValidationError({"move_to": "Choose an appeal in the same currency."})
+    Appeal.objects.filter(pk=appeal.pk).update(is_open=False)
+    appeal.is_open = False
+    open_ids = list(
+        Pledge.objects.filter(appeal=appeal, status__in=Pledge.OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pledge_id in open_ids:
+        pledge = _locked(pledge_id)
+        if pledge.status not in Pledge.OPEN_STATUSES or pledge.appeal_id != appeal.pk:
+            continue  # paid or cancelled meanwhile
+        confirmed = pledge.status == Status.CONFIRMED
+        if action == CLOSE_MOVE:
+            if confirmed:
+                _pledged_move(pledge, -1)
+            pledge.appeal = move_to
+            pledge.save(update_fields=["appeal"])
+            if confirmed:
+                _pledged_move(pledge, +1)
+                _pledger_email(pledge, "pledge_moved", old_appeal_name=appeal.name)
+        elif confirmed:
+            _end(pledge, Status.RELEASED, now)
+            _pledger_email(pledge, "pledge_released")
+        else:
+            _end(pledge, Status.EXPIRED, now)  # never confirmed: no email
+    if action == CLOSE_RELEASE:
+        transaction.on_commit(lambda: [_checkout_close(pk) for pk in open_ids])
+    logger.info(
+        "Appeal %s closed: %d open pledge(s) %s", appeal.pk, len(open_ids), action
+    )
+    return len(open_ids)
 
 
 @transaction.atomic
