@@ -34,19 +34,17 @@ def test_a_pledger_whose_milestone_moves_and_whose_appeal_closes(
     run = django_capture_on_commit_callbacks
 
     # March: pledges £40 "when permission for judicial review is granted".
-    with (
-        time_machine.travel(datetime.datetime(2027, 3, 1, 12, tzinfo=UTC)),
-        run(execute=True),
-    ):
-        pledge = services.pledge_create(
-            appeal=appeal,
-            email="sam@example.org",
-            first_name="Sam",
-            amount_pence=4000,
-            when=Pledge.When.MILESTONE,
-            milestone_key=PERMISSION,
-            milestones={PERMISSION: "Permission granted"},
-        )
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 12, tzinfo=UTC)):
+        with run(execute=True):  # the confirmation email goes out
+            pledge = services.pledge_create(
+                appeal=appeal,
+                email="sam@example.org",
+                first_name="Sam",
+                amount_pence=4000,
+                when=Pledge.When.MILESTONE,
+                milestone_key=PERMISSION,
+                milestones={PERMISSION: "Permission granted"},
+            )
         with run(execute=True):
             client.post(link(mailoutbox[-1], "/pledge/confirm/"))
         pledge.refresh_from_db()
