@@ -44,6 +44,14 @@ app.conf.beat_schedule = {
         "task": "fundraising.tasks.stripe_events_sweep",
         "schedule": 300.0,
     },
+    "monthly-cancels-sweep": {
+        "task": "fundraising.tasks.monthly_cancels_sweep",
+        "schedule": 300.0,
+    },
+    "donations-pending-expire": {
+        "task": "fundraising.tasks.donations_pending_expire",
+        "schedule": crontab(minute=20),
+    },
     "gift-aid-retention": {
         "task": "fundraising.tasks.gift_aid_retention_sweep",
         "schedule": crontab(hour=3, minute=50),

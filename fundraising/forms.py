@@ -11,13 +11,17 @@ from django.conf import settings
 from fundraising.models import GIFT_AID_WORDING, GIFT_AID_WORDING_VERSION, Donation
 from fundraising.money import format_pence, pounds_to_pence
 from supporters.antispam import AntiSpamFormMixin
+from supporters.consent import current_wording, wording_for
 from supporters.forms import OneLineField
+from supporters.services import PURPOSE_EMAIL_UPDATES
 
 OTHER = "other"
-MAILING_WORDING = (
-    "Yes, send me email updates about the campaign. I can unsubscribe at any time."
-)
+# Not a charity: "email me updates" starts the sign-up's double opt-in (one
+# confirmation email). A registered charity instead offers the soft opt-in:
+# paying donors hear from it unless they tick "rather not".
 MAILING_WORDING_VERSION = "donate-2026-1"
+MAILING_WORDING = wording_for(PURPOSE_EMAIL_UPDATES, MAILING_WORDING_VERSION).text
+SOFT_OPT_IN_WORDING = current_wording("soft_opt_in").text
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 FREQUENCY_CHOICES = [
     (Donation.Frequency.ONE_OFF, "Once"),
@@ -51,6 +55,7 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     mailing_list = forms.BooleanField(label=MAILING_WORDING, required=False)
+    no_updates = forms.BooleanField(label=SOFT_OPT_IN_WORDING, required=False)
     gift_aid = forms.BooleanField(label="Yes, add Gift Aid", required=False)
     house = OneLineField(
         noun="house name or number",
@@ -77,8 +82,10 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
         self.gift_aid_wording = GIFT_AID_WORDING[GIFT_AID_WORDING_VERSION].format(
             organisation=org
         )
-        if not charity:
-            for name in ("gift_aid", "house", "address", "postcode"):
+        if charity:
+            del self.fields["mailing_list"]
+        else:
+            for name in ("gift_aid", "house", "address", "postcode", "no_updates"):
                 del self.fields[name]
 
     def clean_checkout_key(self) -> str:
@@ -167,6 +174,7 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
             "last_name",
             "email",
             "mailing_list",
+            "no_updates",
             "gift_aid",
             "house",
             "address",

@@ -125,6 +125,22 @@ def checkout_session_expire(session_id: str) -> dict | None:
     return _plain(session) if session is not None else None
 
 
+def subscription_cancel(subscription_id: str) -> dict | None:
+    """Stop a monthly gift now (no further charges). Safe to repeat: an
+    already cancelled subscription is returned as it is; None if Stripe has
+    no such subscription."""
+    client = _client()
+    current = _call(
+        "subscription retrieve", client.v1.subscriptions.retrieve, subscription_id
+    )
+    if current is None or current.status == "canceled":
+        return _plain(current) if current is not None else None
+    cancelled = _call(
+        "subscription cancel", client.v1.subscriptions.cancel, subscription_id
+    )
+    return _plain(cancelled) if cancelled is not None else None
+
+
 def billing_portal_url(*, customer_id: str, return_url: str) -> str:
     """A short-lived link where a monthly donor updates their card or stops."""
     portal = _call(

@@ -97,18 +97,73 @@ def stripe_events_erase(supporter) -> int:
 
 
 @transaction.atomic
-def donations_erase(supporter) -> None:
+def donations_erase(supporter) -> list[str]:
+    """Remove the person from their gifts; returns what to tell them.
+
+    Never fails on rows we created ourselves: a Gift Aid declaration written
+    for a gift that was never paid (the form writes it before Checkout) is
+    detached from that unpaid donation and deleted; a checkout still pending
+    ends (and its Stripe session is closed after commit); a monthly gift
+    still running is cancelled at Stripe after commit (retried by the beat
+    until Stripe confirms), so nothing is charged after goodbye.
+    """
+    from django.utils import timezone
+
+    from fundraising.money import format_pence
+    from fundraising.services.checkout import checkout_sessions_close
+    from fundraising.services.monthly import monthly_cancels_enqueue
+    from fundraising.services.totals import donation_facts_merge
+
+    now = timezone.now()
     stripe_events_erase(supporter)
-    Donation.objects.filter(supporter=supporter).update(
-        supporter=None, customer_id="", metadata={}
+    mine = Donation.objects.filter(supporter=supporter)
+    running = list(
+        mine.filter(
+            parent__isnull=True,
+            frequency=Donation.Frequency.MONTHLY,
+            paid_at__isnull=False,
+            subscription_ended_at__isnull=True,
+        )
+        .exclude(subscription_id="")
+        .values_list("pk", "amount_pence", "currency")
     )
-    declarations = GiftAidDeclaration.objects.filter(supporter=supporter)
-    # Kept (HMRC): declarations covering a paid gift. Unused ones go.
-    declarations.filter(donations__paid_at__isnull=True).exclude(
-        donations__paid_at__isnull=False
-    ).delete()
-    declarations.filter(donations__isnull=True).delete()
+    running_ids = [pk for pk, _amount, _currency in running]
+    mine.filter(pk__in=running_ids).update(subscription_cancel_requested_at=now)
+    pending = list(
+        mine.filter(
+            paid_at__isnull=True,
+            failed_at__isnull=True,
+            expired_at__isnull=True,
+            payment_intent_id__isnull=True,
+            subscription_id="",
+        ).values_list("pk", flat=True)
+    )
+    for donation_id in pending:
+        donation_facts_merge(donation_id=donation_id, expired_at=now)
+    # Kept (HMRC): declarations covering a paid gift. Unused ones go, after
+    # letting go of the unpaid donations that point at them (PROTECT).
+    unused = list(
+        GiftAidDeclaration.objects.filter(supporter=supporter)
+        .exclude(donations__paid_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    Donation.objects.filter(gift_aid_declaration_id__in=unused).update(
+        gift_aid_declaration=None
+    )
+    GiftAidDeclaration.objects.filter(pk__in=unused).delete()
+    mine.update(supporter=None, customer_id="", metadata={})
     GiftAidDeclaration.objects.filter(supporter=supporter).update(supporter=None)
+
+    def after_commit():
+        monthly_cancels_enqueue(running_ids)
+        checkout_sessions_close(donation_ids=pending)
+
+    transaction.on_commit(after_commit)
+    return [
+        f"Your monthly gift of {format_pence(amount, currency)} has been cancelled: "
+        "no further payments will be taken."
+        for _pk, amount, currency in running
+    ]
 
 
 def gift_aid_retention_sweep(*, now=None) -> int:

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fundraising import gateway
-from fundraising.forms import MAILING_WORDING, MAILING_WORDING_VERSION, DonateForm
+from fundraising.forms import MAILING_WORDING_VERSION, DonateForm
 from fundraising.models import Appeal, Donation
 from fundraising.services import events, receipts
 from fundraising.services.checkout import (
@@ -24,7 +24,8 @@ from fundraising.services.checkout import (
 )
 from supporters import tokens
 from supporters.antispam import rate_limited
-from supporters.services import PURPOSE_EMAIL_UPDATES, consent_grant, supporter_upsert
+from supporters.services import supporter_from_public_form
+from supporters.subscriptions import public_topics, signup_request
 
 logger = logging.getLogger(__name__)
 
@@ -74,22 +75,27 @@ def _render_donate(request, appeal, form, *, status=200, notice=""):
 
 
 def _start(request, appeal, form, charity: bool) -> Donation:
-    """Record the donor (and consents) then open Checkout."""
+    """Record the donor then open Checkout.
+
+    A known address keeps its stored details (the form proves nothing about
+    who typed it). "Email me updates" sends the sign-up's confirmation email
+    (nothing is recorded until it is clicked); in charity mode the soft
+    opt-in waits for the payment (see services.totals)."""
     data = form.cleaned_data
     with transaction.atomic():
-        supporter = supporter_upsert(
+        supporter, _created = supporter_from_public_form(
             email=data["email"],
             source="donate form",
             first_name=data.get("first_name", ""),
             last_name=data.get("last_name", ""),
         )
-        if data.get("mailing_list"):
-            consent_grant(
-                supporter=supporter,
-                purpose=PURPOSE_EMAIL_UPDATES,
-                wording=MAILING_WORDING,
-                wording_version=MAILING_WORDING_VERSION,
+        if not charity and data.get("mailing_list"):
+            signup_request(
+                email=supporter.email,
+                topics=public_topics(),
                 source=f"donate form {request.path}",
+                wording_version=MAILING_WORDING_VERSION,
+                first_name=data.get("first_name", ""),
             )
         declaration = None
         if charity and data.get("gift_aid"):
@@ -115,6 +121,7 @@ def _start(request, appeal, form, charity: bool) -> Donation:
         checkout_key=data["checkout_key"],
         cancel_url=request.build_absolute_uri(cancel),
         gift_aid_declaration=declaration,
+        updates_soft_opt_in=charity and not data.get("no_updates"),
     )
 
 

@@ -192,6 +192,6 @@ def data_request_erase(request, pk: int):
     """Carry out an erasure request now (e.g. one made by letter or phone)."""
     _require(request, "supporters.delete_supporter")
     data_request = get_object_or_404(DataRequest, pk=pk, kind=DataRequest.Kind.ERASURE)
-    data_request_erase_now(request=data_request, user=request.user)
-    messages.success(request, "The person's data has been erased.")
+    notes = data_request_erase_now(request=data_request, user=request.user)
+    messages.success(request, " ".join(["The person's data has been erased.", *notes]))
     return redirect("supporters_datarequest:index")

@@ -41,6 +41,13 @@ _add(
     "at any time from a link in every email.",
     current=True,
 )
+# The donate and pledge forms' "email me updates" box (double opt-in like
+# sign-up: the confirmation email records this wording when clicked).
+_add(
+    PURPOSE_EMAIL_UPDATES,
+    "donate-2026-1",
+    "Yes, send me email updates about the campaign. I can unsubscribe at any time.",
+)
 # Charity soft opt-in (PECR as extended to charities): donors and pledgers may
 # be emailed about the charity's work unless they say no when giving their
 # details. Only offered when home's SiteSettings.is_registered_charity is on.

@@ -6,11 +6,12 @@ Interface:
     data_download_record(*, request_id) -> None   marks the access request done
     data_erasure_request(*, supporter, created_by=None) -> DataRequest
         Opens an erasure request and emails a single-use confirmation link.
-    data_erasure_confirm(*, token) -> None
+    data_erasure_confirm(*, token) -> list[str]
         Uses the link once, erases across every app (supporters.privacy), and
-        closes the request. Raises tokens.TokenError subclasses.
-    data_request_erase_now(*, request, user) -> None   staff action (admin)
-    supporter_erase_by_staff(*, supporter, user, detail) -> None
+        closes the request; returns what to tell the person (e.g. a monthly
+        gift cancelled). Raises tokens.TokenError subclasses.
+    data_request_erase_now(*, request, user) -> list[str]   staff action
+    supporter_erase_by_staff(*, supporter, user, detail) -> list[str]
         Access-log entry, then the erasure service; erase now and the admin
         delete view (supporters.wagtail_hooks) both use it.
     preferences_link_send(*, email) -> None
@@ -101,7 +102,7 @@ def _close(request_id) -> None:
 
 
 @transaction.atomic
-def data_erasure_confirm(*, token: str) -> None:
+def data_erasure_confirm(*, token: str) -> list[str]:
     payload = tokens.token_use(token, tokens.ERASE)
     supporter = (
         Supporter.objects.select_for_update().filter(pk=payload.get("s")).first()
@@ -109,30 +110,35 @@ def data_erasure_confirm(*, token: str) -> None:
     if supporter is None:
         raise tokens.TokenUsed  # erased already (by staff, or another link)
     request_id = payload.get("r")
-    supporter_erase(supporter=supporter, source="erasure link")
+    notes = supporter_erase(supporter=supporter, source="erasure link")
     _close(request_id)
+    return notes
 
 
 @transaction.atomic
 @transaction.atomic
-def supporter_erase_by_staff(*, supporter: Supporter, user, detail: str) -> None:
+def supporter_erase_by_staff(*, supporter: Supporter, user, detail: str) -> list[str]:
     """Every way staff remove a person (erase now on a data request, the admin
     delete view) ends here: the access log records who and why, then the one
-    erasure service runs (supporters.privacy)."""
+    erasure service runs (supporters.privacy). Returns what to tell the
+    person (a cancelled monthly gift)."""
     SupporterAccessLog.objects.create(
         user=user, action=SupporterAccessLog.Action.ERASE, detail=detail
     )
-    supporter_erase(supporter=supporter, source=f"staff: {detail}")
+    return supporter_erase(supporter=supporter, source=f"staff: {detail}")
 
 
-def data_request_erase_now(*, request: DataRequest, user) -> None:
-    """Staff carry out an erasure request (e.g. one made by letter)."""
+def data_request_erase_now(*, request: DataRequest, user) -> list[str]:
+    """Staff carry out an erasure request (e.g. one made by letter). Returns
+    what to tell the person (a cancelled monthly gift)."""
     supporter = request.supporter
+    notes: list[str] = []
     if supporter is not None:
-        supporter_erase_by_staff(
+        notes = supporter_erase_by_staff(
             supporter=supporter, user=user, detail=f"request {request.pk}"
         )
     _close(request.pk)
+    return notes
 
 
 def preferences_link_send(*, email: str) -> None:

@@ -6,10 +6,13 @@ Interface:
         ``template`` names templates/emails/<template>/{subject.txt,body.txt,
         body.html}; ``to`` is a Supporter or an address; ``context`` must be
         JSON-able (ids and strings: the task renders it later); ``kind`` is
-        "transactional" (receipts, confirmations: always sent) or "bulk"
-        (updates, appeals: skipped for suppressed addresses, carries RFC 8058
-        List-Unsubscribe headers, needs a Supporter). Writes the log row, then
-        enqueues the send task after the transaction commits. ``tags`` go to
+        "transactional" (receipts, confirmations) or "bulk" (updates,
+        appeals: carries RFC 8058 List-Unsubscribe headers, needs a
+        Supporter). What a suppressed address still gets is decided per
+        template by SUPPRESSION_STOPS below (checked when queued and again
+        when sent); a stopped email is logged as "suppressed", never sent.
+        Writes the log row, then enqueues the send task after the
+        transaction commits. ``tags`` go to
         the provider as tags (Postmark takes one), ``metadata`` as metadata,
         plus email_type/email_kind/email_log_id. Never raises
         because the broker is down: the outbox sweep sends the row later.
@@ -44,8 +47,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from . import tokens
 from .addresses import email_mask, email_normalise
-from .models import EmailMessageLog, Supporter
-from .services import is_suppressed
+from .models import EmailMessageLog, Supporter, Suppression
+from .services import suppression_reason
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,57 @@ Status = EmailMessageLog.Status
 # (longer than the task hard time limit, so a live send is never doubled).
 CLAIM_STALE_AFTER = datetime.timedelta(minutes=10)
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+# What a suppressed address may still receive: for each email type (its
+# template), the suppression reasons that STOP it. The one place this is
+# decided; the README's "Suppression" table mirrors it, and a test walks it.
+# Bounced addresses do not work: mailing them hurts the reputation of all
+# our mail. People who complained, or whom staff suppressed, get nothing
+# they did not just ask for. Unsubscribing or erasure ends marketing, not
+# the answer to something the person is doing now (signing up afresh,
+# paying, asking for their data).
+_R = Suppression.Reason
+UNDELIVERABLE = frozenset({_R.HARD_BOUNCE, _R.SOFT_BOUNCES})
+EVERY_REASON = frozenset(_R.values)
+SUPPRESSION_STOPS: dict[str, frozenset] = {
+    # Bulk: never to a suppressed address.
+    "welcome": EVERY_REASON,
+    "mailing": EVERY_REASON,
+    # Confirmations someone asked for by typing the address: the way back
+    # in after unsubscribing or erasure, but never to a broken address, a
+    # complainer or a staff block (anyone can type an address into a form).
+    "confirm_signup": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    "pledge_confirm": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    # Reminders the person confirmed (their own consent, not the mailing
+    # list's), unless the address is broken or they complained.
+    "pledge_reminder": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    # An appeal closed: where their pledge went (moved, or released with
+    # thanks). Same rule as the reminders they signed up for.
+    "pledge_moved": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    "pledge_released": UNDELIVERABLE | {_R.COMPLAINT, _R.MANUAL},
+    # About money they gave: a receipt for a payment just made always goes
+    # (the donor typed the address at Checkout minutes ago; Gift Aid and
+    # the accounts need it); "update your card" only to a working address.
+    "donation_receipt": frozenset(),
+    "donation_payment_failed": UNDELIVERABLE,
+    # Rights and access: answered whatever the suppression.
+    "preferences_link": UNDELIVERABLE,
+    "data_copy": frozenset(),
+    "erase_confirm": frozenset(),
+    # To staff.
+    "mailing_paused": frozenset(),
+}
+
+
+def suppression_stops(*, template: str, kind: str, email: str) -> bool:
+    """Whether a suppression of ``email`` stops this email type. A template
+    missing from the table is treated by its kind (bulk: stopped by any
+    suppression; transactional: by an undeliverable address)."""
+    reason = suppression_reason(email)
+    if reason is None:
+        return False
+    default = EVERY_REASON if kind == Kind.BULK else UNDELIVERABLE
+    return reason in SUPPRESSION_STOPS.get(template, default)
 
 
 class TemporaryEmailFailure(Exception):
@@ -82,15 +136,20 @@ def email_enqueue(
         raise ValueError("Bulk email goes to a Supporter (it needs unsubscribe links)")
     to_email = supporter.email if supporter else email_normalise(to)
     json.dumps([context, list(tags), metadata or {}])  # fail now, not in the worker
+    stopped = suppression_stops(template=template, kind=kind, email=to_email)
     log = EmailMessageLog.objects.create(
         template=template,
         kind=kind,
         supporter=supporter,
         to_email=to_email,
-        context=context,
+        context={} if stopped else context,
         tags=list(tags),
         metadata=metadata or {},
+        status=Status.SUPPRESSED if stopped else Status.QUEUED,
     )
+    if stopped:
+        logger.info("Email %s not sent: %s suppressed", log.pk, email_mask(to_email))
+        return log
     transaction.on_commit(lambda: email_publish(log_id=log.pk))
     logger.info("Email %s queued: %s to %s", log.pk, template, email_mask(to_email))
     return log
@@ -211,7 +270,7 @@ def email_send(*, log_id: int) -> str | None:
     log = _claim(log_id)
     if log is None:
         return None
-    if log.kind == Kind.BULK and is_suppressed(log.to_email):
+    if suppression_stops(template=log.template, kind=log.kind, email=log.to_email):
         _finish(log, Status.SUPPRESSED)
         return log.status
     try:

@@ -3,15 +3,18 @@
 Interface:
     register(name, *, export, erase, order=100)
         export(supporter) -> JSON-able data (dict or list of dicts)
-        erase(supporter)  -> None: delete or anonymise that app's rows
+        erase(supporter)  -> None, or a list of sentences to tell the person
+            (e.g. "your monthly gift has been cancelled"): delete or
+            anonymise that app's rows
         Call it from your AppConfig.ready(). Lower ``order`` erases first; the
         supporters app itself erases last (order 1000), because deleting the
         Supporter row is the final step.
     data_export(*, supporter) -> dict        {name: data} over the registry
     data_export_csv(*, supporter) -> str     the same, flattened to CSV rows
-    supporter_erase(*, supporter, source, suppress=True) -> None
+    supporter_erase(*, supporter, source, suppress=True) -> list[str]
         Runs every eraser in one transaction and keeps only the suppression
-        hash of the address, so it is never mailed again.
+        hash of the address, so it is never mailed again. Returns the
+        erasers' sentences for the confirmation page or staff message.
 
 Retention the law requires (written here and in the README):
     Gift Aid declarations and the donations they cover must be kept for six
@@ -94,7 +97,7 @@ def data_export_csv(*, supporter) -> str:
 
 
 @transaction.atomic
-def supporter_erase(*, supporter, source: str, suppress: bool = True) -> None:
+def supporter_erase(*, supporter, source: str, suppress: bool = True) -> list[str]:
     """``suppress=False`` only for people who never opted in (the retention
     task's unconfirmed sign-ups): there is no choice of theirs to remember."""
     from .models import Suppression
@@ -103,6 +106,8 @@ def supporter_erase(*, supporter, source: str, suppress: bool = True) -> None:
     masked = email_mask(supporter.email)
     if suppress:
         suppression_add(email=supporter.email, reason=Suppression.Reason.ERASED)
+    notes: list[str] = []
     for section in sections():
-        section.erase(supporter)
+        notes += section.erase(supporter) or []
     logger.info("Erased supporter %s (%s)", masked, source)
+    return notes

@@ -5,6 +5,14 @@ Interface (keyword-only arguments):
         -> Supporter. Normalises the address; a known address keeps its row and
         a non-empty name is never overwritten with an empty one. Raises
         django.core.exceptions.ValidationError on a bad address or name.
+        For trusted input only (staff import, seeding).
+    supporter_from_public_form(*, email, source, first_name="", last_name="")
+        -> (Supporter, created). What public forms (sign-up, donate, pledge)
+        use: a new address becomes a supporter with the typed details; a
+        known one is returned untouched (no proof the typist owns it: its
+        stored name stays, and its activity is not bumped). Changes go
+        through the signed preference link, or are applied when the address
+        confirms (sign-up carries the typed name in its confirmation link).
     consent_grant(*, supporter, purpose, wording, wording_version, source,
         lawful_basis="consent", confirmed_at=None, ip="") -> ConsentRecord
     consent_withdraw(*, supporter, purpose, source) -> ConsentRecord | None
@@ -13,6 +21,7 @@ Interface (keyword-only arguments):
     suppression_add(*, email, reason) -> Suppression   (idempotent)
     suppression_remove(*, email) -> bool   (only on a fresh confirmed sign-up)
     is_suppressed(email) -> bool
+    suppression_reason(email) -> str | None   (Suppression.Reason value)
     supporter_touch(*, supporter)   records activity (for retention)
 """
 
@@ -73,6 +82,27 @@ def supporter_upsert(
         supporter.save(update_fields=[*changed, "last_active_at", "updated_at"])
         return supporter
     raise RuntimeError("supporter_upsert: could not create or find the supporter")
+
+
+def supporter_from_public_form(
+    *, email: str, source: str, first_name: str = "", last_name: str = ""
+) -> tuple[Supporter, bool]:
+    # Bad input is refused the same way for known and new addresses.
+    email = email_normalise(email)
+    first_name = text_clean(first_name, field="first name", max_length=100)
+    last_name = text_clean(last_name, field="last name", max_length=100)
+    source = text_clean(source, field="source", max_length=200)
+    existing = supporter_get_by_email(email)
+    if existing is not None:
+        return existing, False
+    try:  # a concurrent twin of this request is found and left as it is
+        with transaction.atomic():
+            created = Supporter.objects.create(
+                email=email, source=source, first_name=first_name, last_name=last_name
+            )
+            return created, True
+    except IntegrityError:
+        return supporter_get_by_email(email), False
 
 
 def supporter_touch(*, supporter: Supporter) -> None:
@@ -162,6 +192,14 @@ def suppression_remove(*, email: str) -> bool:
 
 def is_suppressed(email: str) -> bool:
     return Suppression.objects.filter(email_hash=email_hash(email)).exists()
+
+
+def suppression_reason(email: str) -> str | None:
+    return (
+        Suppression.objects.filter(email_hash=email_hash(email))
+        .values_list("reason", flat=True)
+        .first()
+    )
 
 
 def supporter_unsubscribe_all(

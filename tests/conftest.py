@@ -265,3 +265,18 @@ def member_of(client, django_user_model):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def charity(db):
+    """Settings > Organisation says the organisation is a registered charity
+    (Gift Aid on the donate form, the soft opt-in basis)."""
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    settings_row = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_row.is_registered_charity = True
+    settings_row.organisation_name = "Defend Pupil Privacy"
+    settings_row.save()
+    return settings_row

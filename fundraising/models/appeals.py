@@ -76,7 +76,10 @@ class Appeal(models.Model):
         help_text="Pounds, separated by commas.",
     )
     is_open = models.BooleanField(
-        default=True, help_text="Untick to stop taking donations for this appeal."
+        default=True,
+        help_text="Untick to stop taking donations for this appeal. If it has "
+        "open pledges, use Pledges > Close an appeal instead, which also moves "
+        "or releases them.",
     )
 
     # Stored totals (never edited by hand: see the services).

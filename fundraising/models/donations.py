@@ -78,6 +78,7 @@ class Donation(models.Model):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired unpaid"
         REFUNDED = "refunded", "Refunded"
         PARTLY_REFUNDED = "partly_refunded", "Partly refunded"
         DISPUTED = "disputed", "Disputed"
@@ -154,6 +155,22 @@ class Donation(models.Model):
         max_length=10, choices=Dispute.choices, default="", blank=True
     )
     subscription_ended_at = models.DateTimeField(null=True, blank=True)
+    # Charity mode: the donor did not tick "rather not hear from us", so when
+    # this gift is paid they join the mailing list on the soft opt-in basis.
+    updates_soft_opt_in = models.BooleanField(default=False)
+    # Its Checkout Session ended unpaid (Stripe's checkout.session.expired, or
+    # the sweep for sessions older than Stripe's 24 hours that we never heard
+    # about): no longer pending, and no longer protecting a Gift Aid
+    # declaration from its donor's erasure.
+    expired_at = models.DateTimeField(null=True, blank=True)
+    # Monthly gifts (first row): when the donor was last asked to update their
+    # card. Set by the first invoice.payment_failed of a failure episode and
+    # cleared by the next paid invoice, so Stripe's retries send one email.
+    card_update_requested_at = models.DateTimeField(null=True, blank=True)
+    # Erasure asked Stripe to cancel this monthly gift (first row); the sweep
+    # retries until Stripe's customer.subscription.deleted sets
+    # subscription_ended_at.
+    subscription_cancel_requested_at = models.DateTimeField(null=True, blank=True)
     # Derived: what this row adds to its appeal, and whether it was the
     # donor's first paid gift to it (so the donor count moves once per donor).
     counted_pence = models.BigIntegerField(default=0)
@@ -192,7 +209,9 @@ class Donation(models.Model):
             if self.refunded_pence:
                 return self.Status.PARTLY_REFUNDED
             return self.Status.SUCCEEDED
-        return self.Status.FAILED if self.failed_at else self.Status.PENDING
+        if self.failed_at:
+            return self.Status.FAILED
+        return self.Status.EXPIRED if self.expired_at else self.Status.PENDING
 
     def derived_counted_pence(self) -> int:
         """Paid, less refunds, less money a dispute holds back (open or lost)."""

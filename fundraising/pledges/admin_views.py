@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -201,6 +201,61 @@ def call_in(request, milestone_key):
             "amount": format_pence(figures["amount_pence"]),
             "next": back,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def close_appeal(request):
+    """Close an appeal and decide what happens to its open pledges: moved to
+    another open appeal (pledgers told) or released with a thank-you."""
+    _require(request, "pledges.change_pledge")
+    _require(request, "fundraising.change_appeal")
+    data = request.POST if request.method == "POST" else request.GET
+    appeal_id, move_id = str(data.get("appeal", "")), str(data.get("move_to", ""))
+    appeal = (
+        Appeal.objects.filter(pk=int(appeal_id)).first()
+        if appeal_id.isdigit()
+        else None
+    )
+    errors = {}
+    if request.method == "POST" and appeal is not None:
+        move_to = (
+            Appeal.objects.filter(pk=int(move_id)).first()
+            if (move_id.isdigit())
+            else None
+        )
+        try:
+            count = services.appeal_close(
+                appeal=appeal, action=str(data.get("action", "")), move_to=move_to
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(
+                request,
+                f'"{appeal.name}" is closed; {count} open pledge(s) were '
+                + (
+                    "moved."
+                    if data.get("action") == services.CLOSE_MOVE
+                    else "released."
+                ),
+            )
+            return redirect("pledges_admin:index")
+    figures = selectors.pledges_open_on(appeal=appeal) if appeal is not None else None
+    return render(
+        request,
+        "pledges/admin/close_appeal.html",
+        {
+            "appeal": appeal,
+            "appeals": Appeal.objects.order_by("name"),
+            "targets": Appeal.objects.filter(is_open=True).exclude(
+                pk=getattr(appeal, "pk", None)
+            ),
+            "figures": figures,
+            "errors": errors,
+            "action": data.get("action", ""),
+        },
+        status=400 if errors else 200,
     )
 
 

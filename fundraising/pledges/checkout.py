@@ -37,7 +37,14 @@ NOT_PAYABLE = {
     "You can still give from the appeal page.",
     Status.EXPIRED: "This pledge has lapsed, so there is nothing to pay. "
     "You can still give from the appeal page.",
+    Status.RELEASED: "This appeal has closed and we released your pledge, so "
+    "there is nothing to pay. Thank you for standing with us.",
 }
+APPEAL_CLOSED = (
+    "This appeal has closed, so it is not taking payments and there is nothing "
+    "to pay for this pledge now. We'll email you if we move your pledge to "
+    "another appeal or release it. Thank you for standing with us."
+)
 
 
 def _checkout_key(pledge: Pledge) -> str:
@@ -98,6 +105,8 @@ def pledge_checkout_open(*, pledge_id: int, cancel_url: str) -> str:
         raise PledgeStateError(
             NOT_PAYABLE.get(pledge.status, "This pledge can't be paid.")
         )
+    if not pledge.appeal.is_open:
+        raise PledgeStateError(APPEAL_CLOSED)  # the truth, not "try later"
     url = _reusable(pledge)
     if url:
         return url

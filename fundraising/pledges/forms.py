@@ -18,11 +18,15 @@ from django.core.exceptions import ValidationError
 
 from fundraising.money import format_pence, pounds_to_pence
 from supporters.antispam import AntiSpamFormMixin
+from supporters.consent import wording_for
 from supporters.forms import OneLineField
+from supporters.services import PURPOSE_EMAIL_UPDATES
 
 from . import rules, schedule
 from .models import MilestoneCallIn, Pledge
-from .services import CONSENT_WORDING
+from .services import CONSENT_WORDING, UPDATES_WORDING_VERSION
+
+UPDATES_WORDING = wording_for(PURPOSE_EMAIL_UPDATES, UPDATES_WORDING_VERSION).text
 
 _MILESTONES_SALT = "pledges.forms.milestones"
 When = Pledge.When
@@ -131,6 +135,11 @@ class PledgeForm(AntiSpamFormMixin, WhenFieldsMixin, forms.Form):
             "required": "We need to email you to confirm the pledge and remind you."
         },
     )
+    updates = forms.BooleanField(
+        label=UPDATES_WORDING,
+        required=False,
+        help_text="The link in the email that confirms your pledge confirms this too.",
+    )
     milestone_set = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = [
@@ -142,6 +151,7 @@ class PledgeForm(AntiSpamFormMixin, WhenFieldsMixin, forms.Form):
         "first_name",
         "email",
         "consent",
+        "updates",
     ]
 
     def __init__(self, *args, appeal, milestones=None, today=None, **kwargs):

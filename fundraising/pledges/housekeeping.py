@@ -57,7 +57,7 @@ def pledges_anonymise(*, now: datetime.datetime | None = None) -> int:
     months = settings.PLEDGES_RETENTION_MONTHS
     cutoff = now - datetime.timedelta(days=round(months * 365.25 / 12))
     old = Pledge.objects.filter(
-        Q(status__in=[Status.CANCELLED, Status.EXPIRED]),
+        Q(status__in=[Status.CANCELLED, Status.EXPIRED, Status.RELEASED]),
         ended_at__lt=cutoff,
         anonymised_at__isnull=True,
     )

@@ -23,6 +23,7 @@ class Pledge(models.Model):
         FULFILLED = "fulfilled", "Paid"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
+        RELEASED = "released", "Released (appeal closed)"
 
     class When(models.TextChoices):
         DATE = "date", "On a date"
@@ -60,6 +61,9 @@ class Pledge(models.Model):
     # Bumped when a Checkout Session expires unpaid, so "give now" opens a new
     # one; within a round every click reuses the same session.
     checkout_round = models.PositiveSmallIntegerField(default=0)
+    # Ticked "also email me updates": the pledge's own confirmation link
+    # then confirms the mailing list too (one email, double opt-in).
+    updates_requested = models.BooleanField(default=False)
     donation = models.ForeignKey(
         "fundraising.Donation",
         null=True,

@@ -120,8 +120,14 @@ def _send_batch(batch: list[PledgeReminder], now: datetime.datetime) -> int:
     claim_each = not connection.features.has_select_for_update_skip_locked
     for reminder in batch:
         pledge = reminder.pledge
-        if pledge.status != Pledge.Status.CONFIRMED or pledge.supporter is None:
-            skipped.append(reminder.pk)  # paid, cancelled, lapsed or anonymised
+        if (
+            pledge.status != Pledge.Status.CONFIRMED
+            or pledge.supporter is None
+            or not pledge.appeal.is_open
+        ):
+            # Paid, cancelled, lapsed or anonymised; or its appeal closed
+            # (staff then move or release it: see services.appeal_close).
+            skipped.append(reminder.pk)
             continue
         if claim_each and not _claim_one(reminder.pk, now):
             continue  # another sweep sent it between our SELECT and now

@@ -7,6 +7,8 @@ expected_income_by_month(*, appeal=None) -> list of
     {"month": date (1st), "count", "amount_pence"} for outstanding pledges
     with a due date, plus one row with month None for milestone pledges
     not yet called in
+pledges_open_on(*, appeal) -> {"confirmed", "amount", "unconfirmed"}
+    what closing the appeal would settle (shown before staff confirm)
 pledged_totals_actual(*, appeal) -> {"pledged_pence", "pledges_outstanding"}
     what the stored totals should say (drift check)
 """
@@ -31,6 +33,17 @@ def pledges_called_in_by(*, milestone_key, appeal=None) -> dict:
         count=Count("pk"), amount_pence=Sum("amount_pence", default=0)
     )
     return {"count": figures["count"], "amount_pence": figures["amount_pence"]}
+
+
+def pledges_open_on(*, appeal) -> dict:
+    from fundraising.money import format_pence
+
+    figures = Pledge.objects.filter(appeal=appeal).aggregate(
+        confirmed=Count("pk", filter=OUTSTANDING),
+        amount_pence=Sum("amount_pence", filter=OUTSTANDING, default=0),
+        unconfirmed=Count("pk", filter=Q(status=Pledge.Status.UNCONFIRMED)),
+    )
+    return {**figures, "amount": format_pence(figures["amount_pence"])}
 
 
 def expected_income_by_month(*, appeal=None) -> list[dict]:

@@ -3,11 +3,20 @@
 Interface (keyword-only):
     pledge_create(*, appeal, email, first_name, amount_pence, when, today=None,
         due_date=None, payday=None, milestone_key=None, milestones=None,
-        source="") -> Pledge        unconfirmed; sends the confirmation email
+        source="", updates=False) -> Pledge   unconfirmed; sends the
+        confirmation email. A known address keeps its stored name (public
+        input never changes a supporter); ``updates`` ("also email me
+        updates") is confirmed by the same link as the pledge.
     pledge_confirm(*, pledge_id) -> Pledge       double opt-in; idempotent
     pledge_reschedule(*, pledge_id, when, due_date=None, payday=None) -> Pledge
     pledge_cancel(*, pledge_id) -> Pledge        idempotent
     pledge_fulfil(*, pledge_id, donation) -> Pledge   (the donation webhook)
+    appeal_close(*, appeal, action, move_to=None) -> int
+        Close an appeal and settle its open pledges as staff chose: "move"
+        them to another open appeal (each confirmed pledger is told and keeps
+        their date and reminders) or "release" them (each confirmed pledger
+        gets a thank-you; reminders stop). Unconfirmed pledges are moved or
+        simply ended without an email. Returns how many pledges were handled.
     pledges_call_in(*, appeal, milestone_key, milestone_title, user=None)
         -> MilestoneCallIn   milestone reached: its confirmed pledges fall due;
         the first call-in of a milestone sends signals.milestone_called_in
@@ -32,7 +41,11 @@ from django.utils import timezone
 from fundraising.models import Appeal
 from supporters.addresses import email_mask
 from supporters.emails import email_enqueue
-from supporters.services import consent_grant, supporter_touch, supporter_upsert
+from supporters.services import (
+    consent_grant,
+    supporter_from_public_form,
+    supporter_touch,
+)
 
 from . import links, reminders, rules, schedule
 from .models import MilestoneCallIn, Pledge
@@ -48,6 +61,8 @@ CONSENT_WORDING = (
 )
 CONSENT_WORDING_VERSION = "pledge-2026-1"
 UNCONFIRMED_EXPIRY = datetime.timedelta(days=7)
+# "Also email me updates": the same wording as the donate form's box.
+UPDATES_WORDING_VERSION = "donate-2026-1"
 
 
 class PledgeStateError(Exception):
@@ -88,6 +103,7 @@ def pledge_create(
     milestone_key=None,
     milestones: dict | None = None,
     source: str = "",
+    updates: bool = False,
 ) -> Pledge:
     today = today or schedule.london_today()
     if not appeal.is_open:
@@ -102,7 +118,7 @@ def pledge_create(
         milestones=milestones,
     )
     with transaction.atomic():
-        supporter = supporter_upsert(
+        supporter, _created = supporter_from_public_form(
             email=email, first_name=first_name, source=source or "pledge"
         )
         pledge = Pledge.objects.create(
@@ -116,6 +132,7 @@ def pledge_create(
             milestone_key=choice.milestone_key,
             milestone_title=choice.milestone_title,
             source=source[:200],
+            updates_requested=bool(updates),
         )
         email_enqueue(
             template="pledge_confirm",
@@ -175,6 +192,14 @@ def pledge_confirm(*, pledge_id: int, now: datetime.datetime | None = None) -> P
             confirmed_at=now,
         )
         supporter_touch(supporter=pledge.supporter)
+        if pledge.updates_requested:
+            from supporters.subscriptions import updates_confirm
+
+            updates_confirm(
+                supporter=pledge.supporter,
+                wording_version=UPDATES_WORDING_VERSION,
+                source=f"pledge {pledge.pk}",
+            )
     if pledge.due_date:
         reminders.reminders_schedule(pledge=pledge, now=now)
     return pledge
@@ -218,6 +243,7 @@ def _closed_message(pledge: Pledge) -> str:
         Status.FULFILLED: "This pledge has been paid. Thank you!",
         Status.CANCELLED: "This pledge was cancelled.",
         Status.EXPIRED: "This pledge has lapsed.",
+        Status.RELEASED: "This pledge was released when its appeal closed. Thank you!",
     }.get(pledge.status, "This pledge can't be changed now.")
 
 
@@ -276,6 +302,74 @@ def pledge_fulfil(*, pledge_id: int, donation) -> Pledge:
     reminders.reminders_stop(pledge=pledge)
     logger.info("Pledge %s fulfilled by donation %s", pledge.pk, donation.pk)
     return pledge
+
+
+CLOSE_MOVE, CLOSE_RELEASE = "move", "release"
+
+
+def _pledger_email(pledge: Pledge, template: str, **context) -> None:
+    email_enqueue(
+        template=template,
+        to=pledge.supporter,
+        context={
+            "amount": pledge.amount_display,
+            "appeal_name": pledge.appeal.name,
+            "when": pledge.when_display,
+            "manage_url": links.pledge_url(links.MANAGE, pledge.pk),
+            **context,
+        },
+        kind="transactional",
+        tags=[template.replace("_", "-")],
+        metadata={"pledge_id": str(pledge.pk)},
+    )
+
+
+@transaction.atomic
+def appeal_close(
+    *, appeal: Appeal, action: str, move_to: Appeal | None = None, now=None
+) -> int:
+    """Lock order as everywhere (donation -> pledge -> appeal): each pledge
+    row, then the appeals' totals, one pledge at a time."""
+    now = now or timezone.now()
+    if action not in (CLOSE_MOVE, CLOSE_RELEASE):
+        raise ValidationError({"action": "Choose to move or release the pledges."})
+    if action == CLOSE_MOVE and (
+        move_to is None or move_to.pk == appeal.pk or not move_to.is_open
+    ):
+        raise ValidationError({"move_to": "Choose another appeal that is open."})
+    if action == CLOSE_MOVE and move_to.currency != appeal.currency:
+        raise ValidationError({"move_to": "Choose an appeal in the same currency."})
+    Appeal.objects.filter(pk=appeal.pk).update(is_open=False)
+    appeal.is_open = False
+    open_ids = list(
+        Pledge.objects.filter(appeal=appeal, status__in=Pledge.OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pledge_id in open_ids:
+        pledge = _locked(pledge_id)
+        if pledge.status not in Pledge.OPEN_STATUSES or pledge.appeal_id != appeal.pk:
+            continue  # paid or cancelled meanwhile
+        confirmed = pledge.status == Status.CONFIRMED
+        if action == CLOSE_MOVE:
+            if confirmed:
+                _pledged_move(pledge, -1)
+            pledge.appeal = move_to
+            pledge.save(update_fields=["appeal"])
+            if confirmed:
+                _pledged_move(pledge, +1)
+                _pledger_email(pledge, "pledge_moved", old_appeal_name=appeal.name)
+        elif confirmed:
+            _end(pledge, Status.RELEASED, now)
+            _pledger_email(pledge, "pledge_released")
+        else:
+            _end(pledge, Status.EXPIRED, now)  # never confirmed: no email
+    if action == CLOSE_RELEASE:
+        transaction.on_commit(lambda: [_checkout_close(pk) for pk in open_ids])
+    logger.info(
+        "Appeal %s closed: %d open pledge(s) %s", appeal.pk, len(open_ids), action
+    )
+    return len(open_ids)
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ def pledge_form_create(request, form: PledgeForm) -> bool:
             milestone_key=choice.milestone_key,
             milestones=form.milestones,
             source=f"pledge form {request.path}"[:200],
+            updates=form.cleaned_data.get("updates", False),
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):

@@ -117,6 +117,11 @@ def register_pledge_admin_urls():
             name="pledges_remind_now",
         ),
         path(
+            "pledges-admin/close-appeal/",
+            admin_views.close_appeal,
+            name="pledges_close_appeal",
+        ),
+        path(
             "pledges-admin/call-in/<uuid:milestone_key>/",
             admin_views.call_in,
             name="pledges_call_in",

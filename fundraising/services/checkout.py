@@ -9,11 +9,13 @@ is kept on the donation and sent to Stripe.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from fundraising import gateway
 from fundraising.models import Appeal, Donation, GiftAidDeclaration
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 FEE_BASIS_POINTS = 150
 FEE_FIXED_PENCE = 20
 METADATA_RESERVED = {"donation_id"}
+# Stripe closes an unpaid Checkout Session 24 hours after creating it.
+CHECKOUT_SESSION_LIFETIME = datetime.timedelta(hours=24)
 
 
 class CheckoutUnavailable(Exception):
@@ -96,6 +100,7 @@ def donation_checkout_start(
     fee_cover_pence: int = 0,
     gift_aid_declaration: GiftAidDeclaration | None = None,
     metadata: dict | None = None,
+    updates_soft_opt_in: bool = False,
 ) -> Donation:
     """Create (or find, by ``checkout_key``) the pending donation and its
     Checkout Session; redirect the donor to ``donation.checkout_url``."""
@@ -125,6 +130,7 @@ def donation_checkout_start(
                     "frequency": frequency,
                     "gift_aid_declaration": gift_aid_declaration,
                     "metadata": metadata,
+                    "updates_soft_opt_in": updates_soft_opt_in,
                 },
             )
     except IntegrityError:  # created by a concurrent double click
@@ -159,3 +165,48 @@ def donation_checkout_start(
     )
     donation.refresh_from_db()
     return donation
+
+
+def donations_pending_expire(*, now: datetime.datetime | None = None) -> int:
+    """Beat: end pending donations whose Checkout Session has outlived Stripe's
+    24 hours, for the sessions whose ``checkout.session.expired`` we never
+    received (webhook not subscribed, or lost). A donation whose session was
+    completed (a bank payment still settling, a subscription) is left alone:
+    it has a payment intent or subscription and its own events to come."""
+    from .totals import donation_facts_merge
+
+    now = now or timezone.now()
+    stale = Donation.objects.filter(
+        parent__isnull=True,
+        paid_at__isnull=True,
+        failed_at__isnull=True,
+        expired_at__isnull=True,
+        payment_intent_id__isnull=True,
+        subscription_id="",
+        created_at__lt=now - CHECKOUT_SESSION_LIFETIME,
+    ).values_list("pk", flat=True)
+    count = 0
+    for donation_id in list(stale[:5000]):
+        donation_facts_merge(donation_id=donation_id, expired_at=now)
+        count += 1
+    if count:
+        logger.info("Expired %d pending donation(s) past Checkout's lifetime", count)
+    return count
+
+
+def checkout_sessions_close(*, donation_ids) -> None:
+    """Best effort, after commit: expire the still-open Checkout Sessions of
+    these donations, so a page left open cannot take a payment we no longer
+    want (an erased donor's, a closed appeal's)."""
+    sessions = Donation.objects.filter(
+        pk__in=list(donation_ids),
+        paid_at__isnull=True,
+        checkout_session_id__isnull=False,
+    ).values_list("checkout_session_id", flat=True)
+    for session_id in list(sessions):
+        try:
+            session = gateway.checkout_session_retrieve(session_id)
+            if session and session.get("status") == "open":
+                gateway.checkout_session_expire(session_id)
+        except gateway.GatewayError:
+            logger.warning("Could not expire Checkout Session of a donation")

@@ -67,9 +67,49 @@ def event_parse(payload: bytes) -> dict:
     return event
 
 
+def _refs_of(obj: dict) -> set[str]:
+    """The Stripe ids in an object that can name one of our donations."""
+    parent = obj.get("parent")
+    details = parent.get("subscription_details") if isinstance(parent, dict) else None
+    subscription = details.get("subscription") if isinstance(details, dict) else ""
+    found = {
+        obj.get("id"),
+        obj.get("subscription"),
+        obj.get("invoice"),
+        obj.get("charge"),
+        subscription,
+        _payment_intent_of(obj),
+    }
+    return {ref for ref in found if isinstance(ref, str) and ref}
+
+
+def _concerns_erased_donor(obj: dict) -> bool:
+    """A later event about a gift whose donor was erased (a last invoice, a
+    subscription's end, a refund): it is stored without the personal fields
+    Stripe puts in it (name, email, address), like the events scrubbed at
+    erasure."""
+    from django.db.models import Q
+
+    refs = list(_refs_of(obj))
+    if not refs:
+        return False
+    return Donation.objects.filter(
+        Q(subscription_id__in=refs)
+        | Q(payment_intent_id__in=refs)
+        | Q(checkout_session_id__in=refs)
+        | Q(invoice_id__in=refs)
+        | Q(charge_id__in=refs),
+        supporter__isnull=True,
+    ).exists()
+
+
 def stripe_event_record(*, event: dict) -> tuple[StripeEvent, bool]:
     """Store the event; returns (row, created). A duplicate id changes nothing."""
+    from fundraising.privacy import stripe_payload_scrub
+
     obj = event["data"]["object"]
+    if _concerns_erased_donor(obj):
+        event = stripe_payload_scrub(event)
     try:
         with transaction.atomic():
             row = StripeEvent.objects.create(
@@ -202,6 +242,18 @@ def _checkout_session(event: StripeEvent) -> str:
     return f"donation {donation.pk}: {merged.status}"
 
 
+def _checkout_expired(event: StripeEvent) -> str:
+    """The donor never paid and Stripe closed the session (24 hours): the
+    donation is no longer pending. A payment, if one ever arrived, still wins
+    (status is derived from the facts)."""
+    session = event.data_object
+    donation = _session_donation(session)
+    if donation is None:
+        return "ignored: no matching donation"
+    merged = donation_facts_merge(donation_id=donation.pk, expired_at=event.created)
+    return f"donation {donation.pk}: {merged.status}"
+
+
 # --- Monthly gifts --------------------------------------------------------------
 
 
@@ -281,15 +333,35 @@ def _invoice_paid(event: StripeEvent) -> str:
         },
     )
     _linked(merged, payment_intent)
+    # A paid invoice ends a card-failure episode: the next failure asks again.
+    Donation.objects.filter(
+        pk=merged.parent_id or merged.pk, card_update_requested_at__isnull=False
+    ).update(card_update_requested_at=None)
     return f"donation {merged.pk}: {merged.status}"
 
 
 def _invoice_payment_failed(event: StripeEvent) -> str:
+    """Ask the donor to update their card once per failure episode: Stripe
+    retries a failed invoice several times, each with this event; the next
+    paid invoice ends the episode (see ``_invoice_paid``)."""
     invoice = event.data_object
     subscription_id, metadata = _subscription_meta(invoice)
     first = _first_gift(subscription_id, metadata)
     if first is None:
         return "ignored: no matching monthly gift"
+    first = Donation.objects.select_for_update(no_key=True).get(pk=first.pk)
+    ended = first.subscription_ended_at
+    if first.subscription_cancel_requested_at or (
+        ended and event.created and ended < event.created
+    ):
+        # We are stopping it (erasure), or it had ended when this failed:
+        # there is no card to update. (Compared by time, not by arrival, so
+        # the outcome does not depend on the order events arrive in.)
+        return f"donation {first.pk}: monthly gift ended, donor not asked"
+    if first.card_update_requested_at:
+        return f"donation {first.pk}: card update already requested"
+    first.card_update_requested_at = timezone.now()
+    first.save(update_fields=["card_update_requested_at", "updated_at"])
     from fundraising.services.receipts import donation_payment_failed_notify
 
     # Written to the email outbox in this transaction (see totals.py).
@@ -352,6 +424,7 @@ HANDLERS = {
     "checkout.session.completed": _checkout_session,
     "checkout.session.async_payment_succeeded": _checkout_session,
     "checkout.session.async_payment_failed": _checkout_session,
+    "checkout.session.expired": _checkout_expired,
     "invoice.paid": _invoice_paid,
     "invoice.payment_failed": _invoice_payment_failed,
     "customer.subscription.deleted": _subscription_deleted,

@@ -36,6 +36,7 @@ def donation_facts_merge(
     refunded_pence: int | None = None,
     dispute_status: str | None = None,
     subscription_ended_at: datetime.datetime | None = None,
+    expired_at: datetime.datetime | None = None,
     refs: dict | None = None,
 ) -> Donation:
     """Merge what Stripe said into the donation; commutative and idempotent.
@@ -44,10 +45,15 @@ def donation_facts_merge(
     closed dispute outranks an open one, so applying the same events in any
     order, any number of times, ends in the same state.
 
-    Locks: this donation's row, then its appeal's, both FOR NO KEY UPDATE, so
-    they never conflict with the key-share locks that inserting a row with a
-    foreign key to them takes (a new instalment), and every transaction takes
-    at most one existing donation before the appeal: no lock cycles.
+    Lock order, the same everywhere (a deadlock needs two orders):
+    **donation, then pledge, then appeal**. This takes the donation's row,
+    then (when it is newly paid) lets ``donation_succeeded`` listeners lock
+    theirs (pledges lock the pledge and move the appeal's "pledged"), and
+    only then the appeal's row. Pledge services lock the pledge and then the
+    appeal, so a payment and a cancellation of the same pledge queue on the
+    pledge row instead of each holding what the other waits for. All are
+    FOR NO KEY UPDATE, so they never conflict with the key-share locks that
+    inserting a row with a foreign key to them takes (a new instalment).
     """
     donation = Donation.objects.select_for_update(no_key=True).get(pk=donation_id)
     before_counted, was_paid = donation.counted_pence, donation.paid_at is not None
@@ -56,6 +62,7 @@ def donation_facts_merge(
     donation.subscription_ended_at = _earliest(
         donation.subscription_ended_at, subscription_ended_at
     )
+    donation.expired_at = _earliest(donation.expired_at, expired_at)
     if refunded_pence is not None:
         donation.refunded_pence = min(
             max(donation.refunded_pence, refunded_pence), donation.amount_pence
@@ -70,6 +77,11 @@ def donation_facts_merge(
     donation.status = donation.derived_status()
     donation.counted_pence = donation.derived_counted_pence()
     newly_paid = donation.paid_at is not None and not was_paid
+    if newly_paid:
+        # Listeners (pledges) run inside this transaction, before the appeal
+        # is locked (see the lock order above): their writes commit or roll
+        # back together with the donation's.
+        donation_succeeded.send(sender=Donation, donation=donation)
     new_donor = 0
     if newly_paid and donation.appeal_id and donation.supporter_id:
         # Lock the appeal row first so two gifts from one donor settling at
@@ -96,12 +108,16 @@ def donation_facts_merge(
     if newly_paid:
         from fundraising.services.receipts import donation_receipt_send
 
-        # Listeners (pledges) run inside this transaction: their writes
-        # commit or roll back together with the donation's.
-        donation_succeeded.send(sender=Donation, donation=donation)
         # The receipt's email-log row is written in this same transaction:
         # it is the outbox, so the receipt survives a broker outage.
         donation_receipt_send(donation_id=donation.pk)
+        if donation.updates_soft_opt_in and donation.supporter_id:
+            from supporters.subscriptions import soft_opt_in_subscribe
+
+            # Charity mode: a paying donor who did not say "rather not".
+            soft_opt_in_subscribe(
+                supporter=donation.supporter, source=f"donation D{donation.pk:06d}"
+            )
     return donation
 
 

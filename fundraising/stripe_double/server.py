@@ -96,6 +96,15 @@ class StripeDouble:
         self.deliveries.extend(sent)
         return sent
 
+    def deliver_if_url(self) -> None:
+        """Events caused by an API call (expire, cancel): a webhook URL gets
+        them now, as Stripe would shortly. A callable deliverer (the tests')
+        is left for the test to call ``deliver_pending()`` in its own thread:
+        delivering from this server thread would write through another
+        database connection, outside the test's transaction."""
+        if isinstance(self.deliver_to, str):
+            self.deliver_pending()
+
     def payload(self, event: dict) -> bytes:
         return json.dumps(event, indent=2).encode()
 
@@ -200,11 +209,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._dispatch("POST")
 
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str):
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/")
         if path.startswith("/v1/"):
-            params = parse_form(parts.query if method == "GET" else self._body())
+            query = method in {"GET", "DELETE"}
+            params = parse_form(parts.query if query else self._body())
             try:
                 self._json(*self._api(method, path, params))
             except StripeError as error:
@@ -258,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, public(state.get(session_id, "checkout.session"))
             case "POST", ["checkout", "sessions", session_id, "expire"]:
                 result = public(state.checkout_expire(session_id))
-                self.double.deliver_pending()
+                self.double.deliver_if_url()
                 return 200, result
             case "POST", ["billing_portal", "sessions"]:
                 return 200, public(state.portal_create(params))
@@ -272,6 +285,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, found[0]
             case "GET", [("subscriptions" | "customers" | "charges" | "invoices"), oid]:
                 return 200, public(state.get(oid))
+            case "DELETE", ["subscriptions", subscription_id]:
+                result = public(state.subscription_cancel(subscription_id))
+                self.double.deliver_if_url()
+                return 200, result
         raise StripeError(f"Unrecognized request URL ({method}: {path})", status=404)
 
     # --- the hosted pages -------------------------------------------------------

@@ -360,6 +360,10 @@ class StripeState:
     def subscription_cancel(self, subscription_id: str) -> dict:
         with self.lock:
             subscription = self.get(subscription_id, "subscription")
+            if subscription["status"] == "canceled":
+                raise StripeError(
+                    "A canceled subscription can only update its metadata"
+                )
             subscription.update(
                 status="canceled", canceled_at=self.now(), ended_at=self.now()
             )

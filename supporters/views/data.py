@@ -58,7 +58,7 @@ def data_erase(request, token: str):
     if request.method == "GET":
         return render(request, "supporters/erase_confirm.html", {"token": token})
     try:
-        data_erasure_confirm(token=token)
+        notes = data_erasure_confirm(token=token)
     except tokens.TokenError as error:
         return link_problem(request, LinkProblem(error.message))
-    return render(request, "supporters/erased.html")
+    return render(request, "supporters/erased.html", {"notes": notes})

@@ -9,6 +9,7 @@ the address's owner, and the rate limit caps that per address and per IP.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -77,8 +78,9 @@ def confirm(request, token: str):
             topic_ids=[int(t) for t in payload.get("t", [])],
             wording_version=str(payload.get("w", "")),
             source=str(payload.get("src", "signup form"))[:200],
+            first_name=payload.get("n"),
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ValidationError):
         return link_problem(request, LinkProblem(tokens.TokenInvalid.message))
     return render(
         request, "supporters/confirmed.html", {"already_confirmed": not changed}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-from wagtail.models import Site
 
 from fundraising.models import Donation, GiftAidDeclaration
 from supporters.models import ConsentRecord, Supporter
@@ -12,17 +11,6 @@ from tests.fundraising.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 DONATE = "/donate/judicial-review/"
-
-
-@pytest.fixture
-def charity(db):
-    from home.models import SiteSettings
-
-    settings_row = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    settings_row.is_registered_charity = True
-    settings_row.organisation_name = "Defend Pupil Privacy"
-    settings_row.save()
-    return settings_row
 
 
 def test_donate_page_offers_suggested_amounts_both_routes_and_no_stripe_js(
@@ -99,15 +87,6 @@ def test_other_amount_monthly_with_fees_covered(client, stripe_double, appeal):
     assert donation.frequency == "monthly"
     session = stripe_double.state.get(donation.checkout_session_id)
     assert session["mode"] == "subscription"
-
-
-def test_mailing_list_consent_is_recorded_with_its_wording(
-    client, stripe_double, appeal
-):
-    client.post(DONATE, form_data(mailing_list="on"))
-    consent = ConsentRecord.objects.get()
-    assert consent.supporter.email == "grace@example.org"
-    assert "email updates" in consent.wording
 
 
 @pytest.mark.parametrize(
