@@ -49,13 +49,7 @@ run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@if [ -n "$$REDIS_URL" ]; then \
-	  echo "REDIS_URL is set: starting web, Celery worker and beat (Ctrl-C stops all)"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start; \
-	else \
-	  echo "No REDIS_URL: background tasks run in-process"; \
-	  $(MANAGE) runserver 127.0.0.1:8000; \
-	fi
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/run-demo
 
 # The browser journeys run in a pytest process of their own: they start from a
 # freshly migrated database instead of one emptied by earlier transactional
