@@ -23,6 +23,11 @@ DEMO_GIFTS = [
     ("Tom", "demo-donor-3@example.org", 1000, "monthly"),
 ]
 
+DEMO_AMOUNT_IMPACTS = """10 = copies the court bundle for one hearing day
+25 = pays for an hour of a trainee solicitor's research
+50 = covers a witness statement from a parent
+100 = funds an hour of barristers' drafting time"""
+
 
 @transaction.atomic
 def seed_fundraising(*, log) -> Appeal:
@@ -44,6 +49,9 @@ def seed_fundraising(*, log) -> Appeal:
             "suggested_amounts": "10, 25, 50, 100",
         },
     )
+    if not appeal.amount_impacts:  # demo databases seeded before the field existed
+        appeal.amount_impacts = DEMO_AMOUNT_IMPACTS
+        appeal.save(update_fields=["amount_impacts"])
     if not appeal.external_contributions.exists():
         ExternalContribution.objects.create(
             appeal=appeal,

@@ -83,7 +83,7 @@ def test_progress_bar_shows_raised_target_supporters_days_left_and_both_routes(
     assert "£25,000" in html and "stretch target £40,000" in html
     assert "as of 20 November 2026" in html
     assert "Pledged, still to come" in html and "£300" in html
-    assert "Donate here" in html and "Give on our CrowdJustice page" in html
+    assert "Donate now" in html and "Give on our CrowdJustice page" in html
     assert 'style="' not in html
     # One sentence for screen readers says it all.
     assert (
@@ -103,7 +103,7 @@ def test_past_the_target_the_bar_tracks_the_stretch_target(appeal):
 def test_closed_appeal_hides_the_donate_button(appeal):
     appeal.is_open = False
     appeal.save()
-    assert "Donate here" not in render_progress(appeal)
+    assert "Donate now" not in render_progress(appeal)
 
 
 def make_donations(appeal, donor, count: int) -> None:
