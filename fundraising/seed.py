@@ -53,14 +53,23 @@ def seed_fundraising(*, log) -> Appeal:
         appeal.amount_impacts = DEMO_AMOUNT_IMPACTS
         appeal.save(update_fields=["amount_impacts"])
     if not appeal.external_contributions.exists():
-        ExternalContribution.objects.create(
-            appeal=appeal,
-            source=ExternalContribution.Source.CROWDJUSTICE,
-            amount_pence=842_000,
-            supporters=212,
-            received_on=today - datetime.timedelta(days=2),
-            note="Figure copied from the CrowdJustice page.",
-        )
+        # The CrowdJustice page's running total, copied in by staff now and
+        # then: the dashboard chart draws the climb.
+        for days_ago, pence, people in [
+            (75, 120_000, 31),
+            (54, 310_000, 84),
+            (33, 560_000, 140),
+            (16, 730_000, 186),
+            (2, 842_000, 212),
+        ]:
+            ExternalContribution.objects.create(
+                appeal=appeal,
+                source=ExternalContribution.Source.CROWDJUSTICE,
+                amount_pence=pence,
+                supporters=people,
+                received_on=today - datetime.timedelta(days=days_ago),
+                note="Figure copied from the CrowdJustice page.",
+            )
         ExternalContribution.objects.create(
             appeal=appeal,
             source=ExternalContribution.Source.CHEQUE,

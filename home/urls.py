@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import styleguide, views
 
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
 ]
