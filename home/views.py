@@ -1,4 +1,4 @@
-"""Views of the site shell: health, search, robots.txt."""
+"""Views of the site shell: health, search, robots.txt, favicon."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Page
 
 from .middleware import public_cacheable
@@ -86,6 +87,15 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /styleguide/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_safe
+@public_cacheable
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: send them to our icon
+    (its hashed static name in production) instead of a 404."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.ico"))
