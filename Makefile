@@ -20,6 +20,7 @@ help:
 	@echo "make worker    run a Celery worker (needs REDIS_URL)"
 	@echo "make beat      run Celery beat (needs REDIS_URL)"
 	@echo "make bench     measure the seeded site and the pipelines"
+	@echo "make screenshots-update  refresh the reviewed screenshot baselines"
 	@echo "make requirements  recompile the pinned requirement files"
 
 $(VENV)/.python-ok:
@@ -60,6 +61,12 @@ test: install-dev
 	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-main.xml)
 	$(VENV)/bin/pytest tests/browser $(PYTEST_ARGS) \
 	  $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/junit-browser.xml)
+
+# Rewrite the screenshot baselines (tests/browser/baselines/) after a deliberate
+# change of design; review the new PNGs before committing them.
+.PHONY: screenshots-update
+screenshots-update: install-dev
+	SCREENSHOTS_UPDATE=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install-dev
