@@ -40,6 +40,7 @@ def pay_on_checkout(page, site_url: str, shots: Screenshots, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
 
 
+@pytest.mark.timeout(900)  # about 75 full-page shots
 def test_every_page_type_and_journey_step_matches_its_reviewed_screenshot(
     demo_site, stripe_live, mailoutbox, page, site_url
 ):
