@@ -21,6 +21,7 @@ help:
 	@echo "make beat      run Celery beat (needs REDIS_URL)"
 	@echo "make bench     measure the seeded site and the pipelines"
 	@echo "make mutation  mutation testing of the money and mail paths (slow)"
+	@echo "make screenshots-update  refresh the reviewed screenshot baselines"
 	@echo "make requirements  recompile the pinned requirement files"
 
 $(VENV)/.python-ok:
@@ -50,13 +51,7 @@ run: install-dev
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@if [ -n "$$REDIS_URL" ]; then \
-	  echo "REDIS_URL is set: starting web, Celery worker and beat (Ctrl-C stops all)"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start; \
-	else \
-	  echo "No REDIS_URL: background tasks run in-process"; \
-	  $(MANAGE) runserver 127.0.0.1:8000; \
-	fi
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/run-demo
 
 # The browser journeys run in a pytest process of their own: they start from a
 # freshly migrated database instead of one emptied by earlier transactional
@@ -86,6 +81,12 @@ coverage-report:
 .PHONY: mutation
 mutation: install-dev
 	$(PY) bin/mutation $(MUTATION_ARGS)
+
+# Rewrite the screenshot baselines (tests/browser/baselines/) after a deliberate
+# change of design; review the new PNGs before committing them.
+.PHONY: screenshots-update
+screenshots-update: install-dev
+	SCREENSHOTS_UPDATE=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install-dev

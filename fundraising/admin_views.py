@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
 from django import forms
@@ -12,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from fundraising import selectors
+from fundraising import charts, selectors
 from fundraising.models import Appeal
 from fundraising.money import format_pence
 from fundraising.views import organisation
@@ -166,23 +165,22 @@ class IncomePanel(Component):
 
     def get_context_data(self, parent_context=None):
         summary = selectors.income_summary()
-        weeks = selectors.weekly_income(weeks=12)
-        tallest = max((pence for _, pence in weeks), default=0) or 1
-        bars = [
-            {
-                "x": index * 30,
-                "height": round(pence * 100 / tallest),
-                "y": 100 - round(pence * 100 / tallest),
-                "label": f"Week of {week:%d %b}: {format_pence(pence)}",
-            }
-            for index, (week, pence) in enumerate(weeks)
-        ]
+        appeal = (
+            Appeal.objects.filter(is_open=True).order_by("-created_at", "-id").first()
+        )
+        chart = None
+        if appeal is not None:
+            chart = charts.income_chart(
+                series=selectors.appeal_income_series(appeal=appeal, weeks=12),
+                target_pence=appeal.target_pence,
+                stretch_target_pence=appeal.stretch_target_pence,
+                pledged_pence=appeal.pledged_pence,
+            )
         return {
             "week": format_pence(summary["week"]["pence"]),
             "week_gifts": summary["week"]["gifts"],
             "month": format_pence(summary["month"]["pence"]),
             "month_gifts": summary["month"]["gifts"],
-            "bars": bars,
-            "weeks": [(w, format_pence(p)) for w, p in weeks],
-            "today": datetime.date.today(),
+            "appeal": appeal,
+            "chart": chart,
         }

@@ -24,8 +24,8 @@ MAILING_WORDING = wording_for(PURPOSE_EMAIL_UPDATES, MAILING_WORDING_VERSION).te
 SOFT_OPT_IN_WORDING = current_wording("soft_opt_in").text
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 FREQUENCY_CHOICES = [
-    (Donation.Frequency.ONE_OFF, "Once"),
-    (Donation.Frequency.MONTHLY, "Every month"),
+    (Donation.Frequency.ONE_OFF, "Give once"),
+    (Donation.Frequency.MONTHLY, "Give monthly"),
 ]
 
 
@@ -70,6 +70,7 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
     checkout_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, appeal=None, charity: bool = False, org="us", **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.appeal = appeal
         self.charity = charity
@@ -77,6 +78,10 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
         self.fields["amount"].choices = [
             (str(pence), format_pence(pence)) for pence in suggested
         ] + [(OTHER, "Other amount")]
+        self.amount_notes = {
+            str(pence): text
+            for pence, text in (appeal.amount_impacts_pence if appeal else {}).items()
+        }
         self.initial.setdefault("checkout_key", uuid.uuid4().hex)
         self.initial.setdefault("amount", str(suggested[min(1, len(suggested) - 1)]))
         self.gift_aid_wording = GIFT_AID_WORDING[GIFT_AID_WORDING_VERSION].format(
@@ -87,6 +92,13 @@ class DonateForm(AntiSpamFormMixin, forms.Form):
         else:
             for name in ("gift_aid", "house", "address", "postcode", "no_updates"):
                 del self.fields[name]
+
+    def amount_cards(self) -> list[tuple]:
+        """Each amount's radio with the line the editors wrote for it."""
+        return [
+            (radio, self.amount_notes.get(str(radio.data["value"]), ""))
+            for radio in self["amount"]
+        ]
 
     def clean_checkout_key(self) -> str:
         """The random key this page was rendered with (a uuid4, hex)."""

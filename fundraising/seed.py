@@ -23,6 +23,11 @@ DEMO_GIFTS = [
     ("Tom", "demo-donor-3@example.org", 1000, "monthly"),
 ]
 
+DEMO_AMOUNT_IMPACTS = """10 = copies the court bundle for one hearing day
+25 = pays for an hour of a trainee solicitor's research
+50 = covers a witness statement from a parent
+100 = funds an hour of barristers' drafting time"""
+
 
 @transaction.atomic
 def seed_fundraising(*, log) -> Appeal:
@@ -44,15 +49,27 @@ def seed_fundraising(*, log) -> Appeal:
             "suggested_amounts": "10, 25, 50, 100",
         },
     )
+    if not appeal.amount_impacts:  # demo databases seeded before the field existed
+        appeal.amount_impacts = DEMO_AMOUNT_IMPACTS
+        appeal.save(update_fields=["amount_impacts"])
     if not appeal.external_contributions.exists():
-        ExternalContribution.objects.create(
-            appeal=appeal,
-            source=ExternalContribution.Source.CROWDJUSTICE,
-            amount_pence=842_000,
-            supporters=212,
-            received_on=today - datetime.timedelta(days=2),
-            note="Figure copied from the CrowdJustice page.",
-        )
+        # The CrowdJustice page's running total, copied in by staff now and
+        # then: the dashboard chart draws the climb.
+        for days_ago, pence, people in [
+            (75, 120_000, 31),
+            (54, 310_000, 84),
+            (33, 560_000, 140),
+            (16, 730_000, 186),
+            (2, 842_000, 212),
+        ]:
+            ExternalContribution.objects.create(
+                appeal=appeal,
+                source=ExternalContribution.Source.CROWDJUSTICE,
+                amount_pence=pence,
+                supporters=people,
+                received_on=today - datetime.timedelta(days=days_ago),
+                note="Figure copied from the CrowdJustice page.",
+            )
         ExternalContribution.objects.create(
             appeal=appeal,
             source=ExternalContribution.Source.CHEQUE,

@@ -35,25 +35,58 @@ def income_summary(*, today: datetime.date | None = None) -> dict:
     }
 
 
-def weekly_income(*, weeks: int = 12, today: datetime.date | None = None) -> list:
-    """[(week starting, pence)] for the last ``weeks`` weeks, oldest first."""
+def appeal_income_series(
+    *, appeal, weeks: int = 12, today: datetime.date | None = None
+) -> list[dict]:
+    """The appeal's running totals at the end of each of the last ``weeks``
+    weeks, oldest first: ``{"week": start date, "cards", "crowdjustice",
+    "other"}`` in pence. Cards are net of refunds; CrowdJustice is the latest
+    running total entered by then; other external money adds up by date.
+    Three queries whatever the number of gifts."""
+    from fundraising.models import ExternalContribution
+
     today = today or timezone.localdate()
     first = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    rows = (
-        Donation.objects.filter(paid_at__gte=local_midnight(first))
+    gifts = Donation.objects.filter(appeal=appeal, paid_at__isnull=False)
+    before = gifts.filter(paid_at__lt=local_midnight(first)).aggregate(
+        pence=Sum("counted_pence", default=0)
+    )["pence"]
+    by_week = {
+        row["week"].date(): row["pence"]
+        for row in gifts.filter(paid_at__gte=local_midnight(first))
         .annotate(week=TruncWeek("paid_at", tzinfo=zone))
         .values("week")
         .annotate(pence=Sum("counted_pence"))
+    }
+    external = list(
+        ExternalContribution.objects.filter(appeal=appeal)
+        .order_by("received_on", "pk")
+        .values_list("source", "received_on", "amount_pence")
     )
-    by_week = {row["week"].date(): row["pence"] for row in rows}
-    return [
-        (
-            first + datetime.timedelta(weeks=n),
-            by_week.get(first + datetime.timedelta(weeks=n), 0),
+    series, cards = [], before
+    for n in range(weeks):
+        start = first + datetime.timedelta(weeks=n)
+        end = start + datetime.timedelta(days=7)
+        cards += by_week.get(start, 0)
+        crowdjustice = [
+            pence
+            for source, day, pence in external
+            if source == ExternalContribution.Source.CROWDJUSTICE and day < end
+        ]
+        series.append(
+            {
+                "week": start,
+                "cards": cards,
+                "crowdjustice": crowdjustice[-1] if crowdjustice else 0,
+                "other": sum(
+                    pence
+                    for source, day, pence in external
+                    if source != ExternalContribution.Source.CROWDJUSTICE and day < end
+                ),
+            }
         )
-        for n in range(weeks)
-    ]
+    return series
 
 
 def donations_for_accounts(*, start=None, end=None, appeal_id=None) -> QuerySet:

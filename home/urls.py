@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import styleguide, views
 
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
 ]

@@ -1,4 +1,4 @@
-"""Views of the site shell: health, search, robots.txt, public media."""
+"""Views of the site shell: health, search, robots.txt, favicon, public media."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -113,6 +119,15 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /styleguide/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_safe
+@public_cacheable
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: send them to our icon
+    (its hashed static name in production) instead of a 404."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.ico"))

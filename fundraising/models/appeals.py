@@ -37,6 +37,26 @@ def parse_suggested_amounts(value: str) -> list[int]:
     return amounts
 
 
+def parse_amount_impacts(value: str) -> dict[int, str]:
+    """ "25 = An hour of legal research" per line -> {2500: "An hour of ..."}.
+
+    ValueError names the first line that is not ``pounds = what it pays for``.
+    """
+    impacts: dict[int, str] = {}
+    for number, line in enumerate(value.splitlines(), start=1):
+        if not line.strip():
+            continue
+        amount, separator, text = line.partition("=")
+        if not separator or not text.strip():
+            raise ValueError(number)
+        try:
+            pence = pounds_to_pence(amount.strip().lstrip("£"))
+        except ValueError as error:
+            raise ValueError(number) from error
+        impacts[pence] = text.strip()
+    return impacts
+
+
 class Appeal(models.Model):
     """A fundraising target with its stored totals.
 
@@ -75,6 +95,13 @@ class Appeal(models.Model):
         validators=[validate_suggested_amounts],
         help_text="Pounds, separated by commas.",
     )
+    amount_impacts = models.TextField(
+        "What each amount pays for",
+        blank=True,
+        max_length=1000,
+        help_text="One line per suggested amount, shown on its button: "
+        "25 = pays for an hour of legal research",
+    )
     is_open = models.BooleanField(
         default=True,
         help_text="Untick to stop taking donations for this appeal. If it has "
@@ -102,6 +129,7 @@ class Appeal(models.Model):
         FieldRowPanel([FieldPanel("target_pence"), FieldPanel("stretch_target_pence")]),
         FieldPanel("deadline"),
         FieldPanel("suggested_amounts"),
+        FieldPanel("amount_impacts"),
         MultiFieldPanel(
             [FieldPanel("crowdjustice_url"), FieldPanel("currency")],
             heading="Other routes",
@@ -124,6 +152,31 @@ class Appeal(models.Model):
             raise ValidationError(
                 {"stretch_target_pence": "The stretch target must exceed the target."}
             )
+        self._clean_amount_impacts()
+
+    def _clean_amount_impacts(self) -> None:
+        try:
+            impacts = parse_amount_impacts(self.amount_impacts)
+        except ValueError as error:
+            raise ValidationError(
+                {
+                    "amount_impacts": f"Line {error.args[0]}: write the amount in "
+                    "pounds, an equals sign, then what it pays for, e.g. "
+                    "25 = pays for an hour of legal research."
+                }
+            ) from error
+        try:
+            suggested = parse_suggested_amounts(self.suggested_amounts)
+        except ValueError:
+            return  # the suggested amounts field reports its own error
+        unknown = [pence for pence in impacts if pence not in suggested]
+        if unknown:
+            raise ValidationError(
+                {
+                    "amount_impacts": "Describe only the suggested amounts; "
+                    f"{format_pence(unknown[0])} is not one of them."
+                }
+            )
 
     @property
     def suggested_amounts_pence(self) -> list[int]:
@@ -131,6 +184,14 @@ class Appeal(models.Model):
             return parse_suggested_amounts(self.suggested_amounts)
         except ValueError:
             return [1000, 2500, 5000, 10000]
+
+    @property
+    def amount_impacts_pence(self) -> dict[int, str]:
+        """What each suggested amount pays for, by amount in pence."""
+        try:
+            return parse_amount_impacts(self.amount_impacts)
+        except ValueError:
+            return {}
 
     @property
     def supporters_count(self) -> int:

@@ -155,6 +155,7 @@ class PledgeForm(AntiSpamFormMixin, WhenFieldsMixin, forms.Form):
     ]
 
     def __init__(self, *args, appeal, milestones=None, today=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.appeal = appeal
         self.today = today or schedule.london_today()
@@ -205,6 +206,7 @@ class RescheduleForm(WhenFieldsMixin, forms.Form):
     """Change date on the manage page: a date or the next payday."""
 
     def __init__(self, *args, today=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.today = today or schedule.london_today()
         self.fields["when"].choices = [

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fundraising import gateway
 from fundraising.models import Appeal
 from fundraising.services.checkout import CheckoutUnavailable
 from supporters.antispam import rate_limited
@@ -143,10 +144,18 @@ def pledge_manage(request, token: str):
         except services.PledgeStateError as error:
             pledge.refresh_from_db()
             notice, status = error.message, 409
+    payable = pledge.status == Pledge.Status.CONFIRMED and gateway.is_configured()
     return render(
         request,
         "pledges/manage.html",
-        {"pledge": pledge, "form": form, "notice": notice, "token": token},
+        {
+            "pledge": pledge,
+            "form": form,
+            "notice": notice,
+            "token": token,
+            # Paying early: the same signed "give now" link the reminders carry.
+            "give_url": links.pledge_url(links.GIVE, pledge.pk) if payable else "",
+        },
         status=status,
     )
 

@@ -60,7 +60,7 @@ def test_monthly_gift_is_receipted_counted_and_uncounted_when_refunded(
     expect(progress_heading(page)).to_contain_text("£0 raised")
     form = page.locator("form.donate-form")
     form.get_by_label("£10", exact=True).check()
-    form.get_by_label("Every month").check()
+    form.get_by_label("Give monthly").check()
     form.get_by_label("First name").fill("Mary")
     form.get_by_label("Last name").fill("Seacole")
     form.get_by_label("Email (for your receipt)").fill(EMAIL)

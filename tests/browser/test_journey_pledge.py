@@ -36,8 +36,13 @@ def progress_figures(page) -> dict[str, str]:
     """The progress bar's figures, e.g. {"Raised": "£25", ...}."""
     figures = page.locator(".appeal-progress__figures > div")
     return {
-        row.locator("dt").inner_text().strip(): row.locator("dd").inner_text().strip()
-        for row in figures.all()
+        "Raised": page.locator(".appeal-progress__amount").inner_text().strip(),
+        **{
+            row.locator("dt").inner_text().strip(): row.locator("dd")
+            .inner_text()
+            .strip()
+            for row in figures.all()
+        },
     }
 
 

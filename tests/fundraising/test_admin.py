@@ -149,7 +149,7 @@ def test_dashboard_shows_this_weeks_and_months_income(client, staff, appeal, don
     paid_gift(appeal, donor, 2500)
     html = client.get("/admin/").content.decode()
     assert "Card donations" in html
-    assert "This week: <strong>£25</strong>" in html
+    assert "Card donations this week: <strong>£25</strong>" in html
     assert "<svg" in html and "<script" not in html.split("Card donations")[1][:3000]
 
 

@@ -78,12 +78,16 @@ def test_progress_bar_shows_raised_target_supporters_days_left_and_both_routes(
     Appeal.objects.filter(pk=appeal.pk).update(pledged_pence=30_000)
     appeal.refresh_from_db()
     html = render_progress(appeal)
-    assert '<progress class="appeal-progress__bar" max="2500000" value="842000"' in html
+    assert (
+        '<progress class="progress appeal-progress__bar" max="2500000" value="842000"'
+        in html
+    )
     assert "£8,420 raised" in html
-    assert "£25,000" in html and "stretch target £40,000" in html
+    assert "raised of £25,000 target" in html
+    assert "<dt>Stretch target</dt><dd>£40,000</dd>" in html
     assert "as of 20 November 2026" in html
     assert "Pledged, still to come" in html and "£300" in html
-    assert "Donate here" in html and "Give on our CrowdJustice page" in html
+    assert "Donate now" in html and "Give on our CrowdJustice page" in html
     assert 'style="' not in html
     # One sentence for screen readers says it all.
     assert (
@@ -97,13 +101,14 @@ def test_past_the_target_the_bar_tracks_the_stretch_target(appeal):
     appeal.refresh_from_db()
     html = render_progress(appeal)
     assert 'max="4000000" value="3000000"' in html
-    assert "first target of £25,000 reached" in html
+    assert "raised of £40,000 stretch target" in html
+    assert "<dt>First target</dt><dd>£25,000 reached</dd>" in html
 
 
 def test_closed_appeal_hides_the_donate_button(appeal):
     appeal.is_open = False
     appeal.save()
-    assert "Donate here" not in render_progress(appeal)
+    assert "Donate now" not in render_progress(appeal)
 
 
 def make_donations(appeal, donor, count: int) -> None:

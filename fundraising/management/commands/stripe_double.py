@@ -1,8 +1,11 @@
 """Run the offline Stripe double for the keyless demo (never with live keys).
 
+``make run`` starts it itself when no Stripe keys are set (bin/run-demo). By
+hand::
+
     STRIPE_SECRET_KEY=sk_test_double STRIPE_WEBHOOK_SECRET=whsec_double \\
-    STRIPE_API_BASE=http://127.0.0.1:12111 make run
-    manage.py stripe_double   # in another terminal
+    STRIPE_API_BASE=http://127.0.0.1:12111 manage.py runserver
+    manage.py stripe_double   # in another terminal, same variables
 """
 
 import time
@@ -30,7 +33,14 @@ class Command(BaseCommand):
         double = StripeDouble(
             webhook_secret=settings.STRIPE_WEBHOOK_SECRET or "whsec_double",
             deliver_to=webhook_url,
-        ).start(port=port)
+        )
+        try:
+            double.start(port=port)
+        except OSError as error:
+            raise CommandError(
+                f"Cannot serve the Stripe double on port {port} ({error.strerror}). "
+                "Set STRIPE_DOUBLE_PORT to a free port."
+            ) from error
         self.stdout.write(f"Stripe double on {double.url}, webhooks to {webhook_url}")
         try:
             while True:
