@@ -384,8 +384,8 @@ def supporters_import(*, file, source: str, user=None) -> ImportReport:
 
 def _write_chunk(rows: list[Row], *, known: dict, source: str, tags: dict) -> None:
     """Write one chunk with a handful of bulk queries (new people in one
-    INSERT); known people go through supporter_upsert, which never blanks a
-    name."""
+    INSERT); known people go through supporter_upsert, which only fills
+    their blank details (never blanks or overwrites one)."""
     now = timezone.now()
     ids = {}
     new = [row for row in rows if row.email not in known]
@@ -410,6 +410,7 @@ def _write_chunk(rows: list[Row], *, known: dict, source: str, tags: dict) -> No
                 first_name=row.first_name,
                 last_name=row.last_name,
                 postcode=row.postcode,
+                fill_blanks_only=True,
             ).pk
     by_topic: dict[int, list[int]] = {}
     pairs = []

@@ -60,7 +60,11 @@ def supporter_upsert(
     first_name: str = "",
     last_name: str = "",
     postcode: str = "",
+    fill_blanks_only: bool = False,
 ) -> Supporter:
+    """Find or create by address. Details given replace stored ones, except
+    with ``fill_blanks_only`` (imports): a months-old spreadsheet must not
+    undo a correction staff or the person made since; it only fills gaps."""
     email = email_normalise(email)
     first_name = text_clean(first_name, field="first name", max_length=100)
     last_name = text_clean(last_name, field="last name", max_length=100)
@@ -75,7 +79,13 @@ def supporter_upsert(
                     return Supporter.objects.create(email=email, source=source, **given)
             except IntegrityError:
                 continue  # created concurrently by another request: update it
-        changed = [f for f, v in given.items() if v and getattr(supporter, f) != v]
+        changed = [
+            f
+            for f, v in given.items()
+            if v
+            and getattr(supporter, f) != v
+            and not (fill_blanks_only and getattr(supporter, f))
+        ]
         for field in changed:
             setattr(supporter, field, given[field])
         supporter.last_active_at = timezone.now()
