@@ -101,6 +101,22 @@ def test_other_amount_monthly_with_fees_covered(client, stripe_double, appeal):
     assert session["mode"] == "subscription"
 
 
+@pytest.mark.parametrize("amount_pence", [100, 1250, 2500, 99_999, 1_000_000])
+def test_covering_the_fees_adds_the_least_that_leaves_the_appeal_the_gift(
+    amount_pence,
+):
+    from fractions import Fraction
+
+    from fundraising.services.checkout import fee_cover_pence
+
+    def after_stripe_fees(gross: int) -> Fraction:  # 1.5% + 20p
+        return gross - (Fraction(gross * 15, 1000) + 20)
+
+    gross = amount_pence + fee_cover_pence(amount_pence)
+    assert after_stripe_fees(gross) >= amount_pence
+    assert after_stripe_fees(gross - 1) < amount_pence
+
+
 def test_mailing_list_consent_is_recorded_with_its_wording(
     client, stripe_double, appeal
 ):
@@ -313,6 +329,8 @@ class TestCharityMode:
         )
         assert response.status_code == 303
         declaration = Donation.objects.get().gift_aid_declaration
+        assert declaration.house == "12"
+        assert declaration.address == "High St, Leeds"
         assert declaration.postcode == "LS1 4AP"
         assert declaration.last_name == "Hopper"
         assert declaration.wording_version == "2026-1"
