@@ -186,10 +186,16 @@ def test_honeypot_is_refused(client, stripe_double, appeal):
 
 
 def test_stripe_down_shows_a_message_not_a_500(client, stripe_double, appeal, settings):
+    # Another donor's gift, its Checkout Session still being made.
+    starting = Donation.objects.create(
+        appeal=appeal, amount_pence=1000, checkout_key="another-donor"
+    )
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     response = client.post(DONATE, form_data())
     assert response.status_code == 503
     assert "Nothing was charged" in response.content.decode()
+    # Only the gift that could not start is removed.
+    assert list(Donation.objects.all()) == [starting]
 
 
 def test_unknown_appeal_is_404(client, stripe_double):
