@@ -3,6 +3,7 @@ webhooks: one-off, delayed bank payments, monthly gifts, refunds, disputes."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from fundraising.models import Donation, StripeEvent
+from fundraising.services.events import stripe_event_apply, stripe_event_record
 from tests.fundraising.conftest import start_gift
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +133,55 @@ def test_monthly_gift_adds_an_instalment_each_month(
     assert appeal.donor_count == 1
     assert len(receipts(mailoutbox)) == 3
     assert "/donate/manage/" in receipts(mailoutbox)[0].body
+
+
+def last_invoice_paid(stripe_double) -> dict:
+    events = [e for e in stripe_double.state.events if e["type"] == "invoice.paid"]
+    return copy.deepcopy(events[-1])
+
+
+def apply_late(event: dict) -> None:
+    """Store and apply one event by hand (it was not delivered on time)."""
+    row, _ = stripe_event_record(event=event)
+    stripe_event_apply(event_pk=row.pk)
+
+
+def test_first_month_paid_before_checkout_completes_in_the_older_invoice_shape(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.deliver_to = None  # the events arrive later, out of order
+    stripe_double.pay(gift.checkout_session_id)
+    event = last_invoice_paid(stripe_double)
+    invoice = event["data"]["object"]
+    del invoice["parent"]  # API versions before 2025 have no "parent"
+    apply_late(event)
+    gift.refresh_from_db()
+    appeal.refresh_from_db()
+    assert gift.status == "succeeded"
+    assert gift.subscription_id == invoice["subscription"]
+    assert appeal.raised_pence == 1000
+
+
+def test_month_without_a_donation_id_is_found_by_its_subscription(
+    stripe_double, appeal, donor
+):
+    first = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(first.checkout_session_id)
+    first.refresh_from_db()
+    stripe_double.renew(first.subscription_id)  # month two, as usual
+    stripe_double.deliver_to = None
+    stripe_double.renew(first.subscription_id)
+    event = last_invoice_paid(stripe_double)
+    invoice = event["data"]["object"]
+    del invoice["subscription_details"]
+    invoice["parent"]["subscription_details"]["metadata"] = {}
+    apply_late(event)
+    third = Donation.objects.get(invoice_id=invoice["id"])
+    assert third.parent_id == first.pk  # not month two's row
+    assert [d.status for d in first.instalments.all()] == ["succeeded"] * 2
+    appeal.refresh_from_db()
+    assert appeal.raised_pence == 3000
 
 
 def test_failed_monthly_payment_emails_a_card_update_link(
