@@ -58,6 +58,19 @@ def test_checkout_sends_amount_mode_and_donation_id_to_stripe(
     assert params["subscription_data"]["metadata"]["donation_id"] == str(donation.pk)
 
 
+def test_one_off_checkout_puts_the_donation_id_on_the_payment_too(
+    stripe_double, appeal, donor
+):
+    donation = start_gift(appeal, donor, 2500)
+    [(_method, _path, params)] = [
+        r for r in stripe_double.state.requests if r[1] == "/v1/checkout/sessions"
+    ]
+    assert (params["mode"], params["submit_type"]) == ("payment", "donate")
+    assert "recurring" not in params["line_items"][0]["price_data"]
+    # Refunds and disputes carry the payment's metadata, not the session's.
+    assert params["payment_intent_data"]["metadata"]["donation_id"] == str(donation.pk)
+
+
 def test_same_checkout_key_returns_the_same_session(stripe_double, appeal, donor):
     first = start_gift(appeal, donor, 2500, checkout_key="double-click")
     second = start_gift(appeal, donor, 2500, checkout_key="double-click")
@@ -140,10 +153,12 @@ def last_invoice_paid(stripe_double) -> dict:
     return copy.deepcopy(events[-1])
 
 
-def apply_late(event: dict) -> None:
+def apply_late(event: dict) -> StripeEvent:
     """Store and apply one event by hand (it was not delivered on time)."""
     row, _ = stripe_event_record(event=event)
     stripe_event_apply(event_pk=row.pk)
+    row.refresh_from_db()
+    return row
 
 
 def test_first_month_paid_before_checkout_completes_in_the_older_invoice_shape(
@@ -208,6 +223,73 @@ def test_cancelled_subscription_ends_the_monthly_gift(stripe_double, appeal, don
     first.refresh_from_db()
     assert first.subscription_ended_at is not None
     assert first.status == "succeeded"  # what was paid stays paid
+
+
+def test_ending_a_subscription_nobody_gave_through_changes_nothing(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(gift.checkout_session_id)
+    gift.refresh_from_db()
+    stripe_double.deliver_to = None
+    stripe_double.cancel(gift.subscription_id)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "customer.subscription.deleted"
+    ]
+    event["data"]["object"].update(id="sub_someone_else", metadata={})
+    row = apply_late(event)
+    assert row.processed_at is not None
+    assert row.outcome == "ignored: no matching monthly gift"
+    gift.refresh_from_db()
+    assert gift.subscription_ended_at is None
+
+
+def test_subscription_end_found_by_its_id_keeps_stripes_end_time(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(gift.checkout_session_id)
+    gift.refresh_from_db()
+    stripe_double.deliver_to = None
+    stripe_double.cancel(gift.subscription_id)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "customer.subscription.deleted"
+    ]
+    ended = event["created"] - 3 * 86400  # ended days before the event was sent
+    event["data"]["object"].update(metadata={}, ended_at=ended)
+    row = apply_late(event)
+    assert row.outcome == f"donation {gift.pk}: monthly gift ended"
+    gift.refresh_from_db()
+    assert gift.subscription_ended_at.timestamp() == ended
+
+
+@pytest.mark.parametrize("refunded", [None, "1500", -1])
+def test_refund_event_without_a_usable_amount_changes_nothing(
+    stripe_double, appeal, donor, refunded
+):
+    donation = start_gift(appeal, donor, 4000)
+    stripe_double.pay(donation.checkout_session_id)
+    donation.refresh_from_db()
+    stripe_double.deliver_to = None
+    charge_id = stripe_double.state.get(donation.payment_intent_id)["latest_charge"]
+    stripe_double.refund(charge_id, 1500)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "charge.refunded"
+    ]
+    event["id"] += "-garbled"
+    event["data"]["object"]["amount_refunded"] = refunded
+    row = apply_late(event)
+    assert row.outcome == "ignored: no refund amount"
+    donation.refresh_from_db()
+    appeal.refresh_from_db()
+    assert (donation.status, donation.refunded_pence) == ("succeeded", 0)
+    assert appeal.raised_pence == 4000
 
 
 def test_partial_then_full_refund(stripe_double, appeal, donor):
