@@ -154,10 +154,9 @@ def test_the_first_call_in_tells_listeners_once(appeal):
 
     milestone_called_in.connect(listener)
     try:
-        for _ in range(2):
-            services.pledges_call_in(
-                appeal=appeal, milestone_key=KEY, milestone_title="M"
-            )
+        services.pledges_call_in(appeal=appeal, milestone_key=KEY, milestone_title="M")
+        assert heard == [KEY]  # at the first call-in, not a later one
+        services.pledges_call_in(appeal=appeal, milestone_key=KEY, milestone_title="M")
     finally:
         milestone_called_in.disconnect(listener)
     assert heard == [KEY]
