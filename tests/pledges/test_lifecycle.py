@@ -28,7 +28,12 @@ def test_cancel_link_cancels_once_and_leaves_the_totals(client, appeal):
     pledge = pledge_make(appeal=appeal)
     response = client.post(manage_path(pledge), {"action": "cancel"})
     assert response.status_code == 200
-    assert "cancelled" in response.content.decode()
+    html = response.content.decode()
+    assert "Your pledge is cancelled." in html
+    # The summary shows the pledge as it now is.
+    assert "<dt>Amount</dt><dd>£25</dd>" in html
+    assert "<dt>Status</dt><dd>Cancelled</dd>" in html
+    assert "Change the date" not in html
     again = client.post(manage_path(pledge), {"action": "cancel"})
     assert again.status_code == 200
     appeal.refresh_from_db()
