@@ -89,6 +89,22 @@ def test_other_amount_monthly_with_fees_covered(client, stripe_double, appeal):
     assert session["mode"] == "subscription"
 
 
+@pytest.mark.parametrize("amount_pence", [100, 1250, 2500, 99_999, 1_000_000])
+def test_covering_the_fees_adds_the_least_that_leaves_the_appeal_the_gift(
+    amount_pence,
+):
+    from fractions import Fraction
+
+    from fundraising.services.checkout import fee_cover_pence
+
+    def after_stripe_fees(gross: int) -> Fraction:  # 1.5% + 20p
+        return gross - (Fraction(gross * 15, 1000) + 20)
+
+    gross = amount_pence + fee_cover_pence(amount_pence)
+    assert after_stripe_fees(gross) >= amount_pence
+    assert after_stripe_fees(gross - 1) < amount_pence
+
+
 @pytest.mark.parametrize(
     "amount",
     [
@@ -149,10 +165,16 @@ def test_honeypot_is_refused(client, stripe_double, appeal):
 
 
 def test_stripe_down_shows_a_message_not_a_500(client, stripe_double, appeal, settings):
+    # Another donor's gift, its Checkout Session still being made.
+    starting = Donation.objects.create(
+        appeal=appeal, amount_pence=1000, checkout_key="another-donor"
+    )
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     response = client.post(DONATE, form_data())
     assert response.status_code == 503
     assert "Nothing was charged" in response.content.decode()
+    # Only the gift that could not start is removed.
+    assert list(Donation.objects.all()) == [starting]
 
 
 def test_unknown_appeal_is_404(client, stripe_double):
@@ -292,6 +314,8 @@ class TestCharityMode:
         )
         assert response.status_code == 303
         declaration = Donation.objects.get().gift_aid_declaration
+        assert declaration.house == "12"
+        assert declaration.address == "High St, Leeds"
         assert declaration.postcode == "LS1 4AP"
         assert declaration.last_name == "Hopper"
         assert declaration.wording_version == "2026-1"

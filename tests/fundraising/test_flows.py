@@ -3,6 +3,7 @@ webhooks: one-off, delayed bank payments, monthly gifts, refunds, disputes."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from fundraising.models import Donation, StripeEvent
+from fundraising.services.events import stripe_event_apply, stripe_event_record
 from tests.fundraising.conftest import start_gift
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,19 @@ def test_checkout_sends_amount_mode_and_donation_id_to_stripe(
     assert price["recurring"]["interval"] == "month"
     assert params["metadata"]["donation_id"] == str(donation.pk)
     assert params["subscription_data"]["metadata"]["donation_id"] == str(donation.pk)
+
+
+def test_one_off_checkout_puts_the_donation_id_on_the_payment_too(
+    stripe_double, appeal, donor
+):
+    donation = start_gift(appeal, donor, 2500)
+    [(_method, _path, params)] = [
+        r for r in stripe_double.state.requests if r[1] == "/v1/checkout/sessions"
+    ]
+    assert (params["mode"], params["submit_type"]) == ("payment", "donate")
+    assert "recurring" not in params["line_items"][0]["price_data"]
+    # Refunds and disputes carry the payment's metadata, not the session's.
+    assert params["payment_intent_data"]["metadata"]["donation_id"] == str(donation.pk)
 
 
 def test_same_checkout_key_returns_the_same_session(stripe_double, appeal, donor):
@@ -133,6 +148,57 @@ def test_monthly_gift_adds_an_instalment_each_month(
     assert "/donate/manage/" in receipts(mailoutbox)[0].body
 
 
+def last_invoice_paid(stripe_double) -> dict:
+    events = [e for e in stripe_double.state.events if e["type"] == "invoice.paid"]
+    return copy.deepcopy(events[-1])
+
+
+def apply_late(event: dict) -> StripeEvent:
+    """Store and apply one event by hand (it was not delivered on time)."""
+    row, _ = stripe_event_record(event=event)
+    stripe_event_apply(event_pk=row.pk)
+    row.refresh_from_db()
+    return row
+
+
+def test_first_month_paid_before_checkout_completes_in_the_older_invoice_shape(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.deliver_to = None  # the events arrive later, out of order
+    stripe_double.pay(gift.checkout_session_id)
+    event = last_invoice_paid(stripe_double)
+    invoice = event["data"]["object"]
+    del invoice["parent"]  # API versions before 2025 have no "parent"
+    apply_late(event)
+    gift.refresh_from_db()
+    appeal.refresh_from_db()
+    assert gift.status == "succeeded"
+    assert gift.subscription_id == invoice["subscription"]
+    assert appeal.raised_pence == 1000
+
+
+def test_month_without_a_donation_id_is_found_by_its_subscription(
+    stripe_double, appeal, donor
+):
+    first = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(first.checkout_session_id)
+    first.refresh_from_db()
+    stripe_double.renew(first.subscription_id)  # month two, as usual
+    stripe_double.deliver_to = None
+    stripe_double.renew(first.subscription_id)
+    event = last_invoice_paid(stripe_double)
+    invoice = event["data"]["object"]
+    del invoice["subscription_details"]
+    invoice["parent"]["subscription_details"]["metadata"] = {}
+    apply_late(event)
+    third = Donation.objects.get(invoice_id=invoice["id"])
+    assert third.parent_id == first.pk  # not month two's row
+    assert [d.status for d in first.instalments.all()] == ["succeeded"] * 2
+    appeal.refresh_from_db()
+    assert appeal.raised_pence == 3000
+
+
 def test_failed_monthly_payment_emails_a_card_update_link(
     stripe_double, appeal, donor, mailoutbox, client
 ):
@@ -157,6 +223,73 @@ def test_cancelled_subscription_ends_the_monthly_gift(stripe_double, appeal, don
     first.refresh_from_db()
     assert first.subscription_ended_at is not None
     assert first.status == "succeeded"  # what was paid stays paid
+
+
+def test_ending_a_subscription_nobody_gave_through_changes_nothing(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(gift.checkout_session_id)
+    gift.refresh_from_db()
+    stripe_double.deliver_to = None
+    stripe_double.cancel(gift.subscription_id)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "customer.subscription.deleted"
+    ]
+    event["data"]["object"].update(id="sub_someone_else", metadata={})
+    row = apply_late(event)
+    assert row.processed_at is not None
+    assert row.outcome == "ignored: no matching monthly gift"
+    gift.refresh_from_db()
+    assert gift.subscription_ended_at is None
+
+
+def test_subscription_end_found_by_its_id_keeps_stripes_end_time(
+    stripe_double, appeal, donor
+):
+    gift = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(gift.checkout_session_id)
+    gift.refresh_from_db()
+    stripe_double.deliver_to = None
+    stripe_double.cancel(gift.subscription_id)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "customer.subscription.deleted"
+    ]
+    ended = event["created"] - 3 * 86400  # ended days before the event was sent
+    event["data"]["object"].update(metadata={}, ended_at=ended)
+    row = apply_late(event)
+    assert row.outcome == f"donation {gift.pk}: monthly gift ended"
+    gift.refresh_from_db()
+    assert gift.subscription_ended_at.timestamp() == ended
+
+
+@pytest.mark.parametrize("refunded", [None, "1500", -1])
+def test_refund_event_without_a_usable_amount_changes_nothing(
+    stripe_double, appeal, donor, refunded
+):
+    donation = start_gift(appeal, donor, 4000)
+    stripe_double.pay(donation.checkout_session_id)
+    donation.refresh_from_db()
+    stripe_double.deliver_to = None
+    charge_id = stripe_double.state.get(donation.payment_intent_id)["latest_charge"]
+    stripe_double.refund(charge_id, 1500)
+    [event] = [
+        copy.deepcopy(e)
+        for e in stripe_double.state.events
+        if e["type"] == "charge.refunded"
+    ]
+    event["id"] += "-garbled"
+    event["data"]["object"]["amount_refunded"] = refunded
+    row = apply_late(event)
+    assert row.outcome == "ignored: no refund amount"
+    donation.refresh_from_db()
+    appeal.refresh_from_db()
+    assert (donation.status, donation.refunded_pence) == ("succeeded", 0)
+    assert appeal.raised_pence == 4000
 
 
 def test_partial_then_full_refund(stripe_double, appeal, donor):
@@ -208,9 +341,15 @@ def test_recompute_reports_no_drift_after_real_flows_and_finds_tampering(
     stripe_double, appeal, donor
 ):
     stripe_double.pay(start_gift(appeal, donor, 2500).checkout_session_id)
+    refunded = start_gift(appeal, donor, 1000)
+    stripe_double.pay(refunded.checkout_session_id)
+    refunded.refresh_from_db()
+    stripe_double.refund(
+        stripe_double.state.get(refunded.payment_intent_id)["latest_charge"]
+    )
     out = io.StringIO()
     call_command("recompute_appeal_totals", stdout=out)
-    assert "No drift" in out.getvalue()
+    assert "No drift" in out.getvalue()  # the refunded gift counts 0, not less
 
     type(appeal).objects.filter(pk=appeal.pk).update(raised_pence=1)
     out = io.StringIO()

@@ -65,6 +65,23 @@ def test_editing_or_deleting_an_external_contribution_moves_the_total(appeal):
     assert appeal.raised_pence == 0
 
 
+def test_an_external_contribution_moves_only_its_own_appeals_total(appeal):
+    other = Appeal.objects.create(
+        name="Second fund", slug="second-fund", purpose="x", target_pence=100_000
+    )
+    ExternalContribution.objects.create(
+        appeal=other, source="cheque", amount_pence=7_000, supporters=3
+    )
+    ExternalContribution.objects.create(
+        appeal=appeal, source="event", amount_pence=10_000, supporters=2
+    )
+    appeal.refresh_from_db()
+    other.refresh_from_db()
+    assert (appeal.raised_pence, appeal.external_pence) == (10_000, 10_000)
+    assert (other.raised_pence, other.external_pence) == (7_000, 7_000)
+    assert other.supporters_count == 3
+
+
 def test_progress_bar_shows_raised_target_supporters_days_left_and_both_routes(
     appeal, stripe_double
 ):

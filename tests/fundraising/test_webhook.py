@@ -3,12 +3,19 @@ duplicates, and bad input that must never change anything or answer 500."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 
 import pytest
+from django.utils import timezone
 
 from fundraising.models import Donation, StripeEvent
+from fundraising.services.events import (
+    stripe_event_failed,
+    stripe_event_record,
+    stripe_events_sweep,
+)
 from fundraising.stripe_double import fixture, sign
 from tests.fundraising.conftest import start_gift
 
@@ -238,3 +245,79 @@ def test_signed_event_with_unstorable_text_is_refused_not_a_500(
     response = post(client, body, sign(body, SECRET))
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
+
+
+def test_sweep_applies_a_stored_event_once_it_has_waited_two_minutes(
+    completed_event, appeal, django_capture_on_commit_callbacks
+):
+    donation, body = completed_event
+    # Stored while no worker took it (the broker was down): nothing applied.
+    row, created = stripe_event_record(event=json.loads(body))
+    assert created
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_events_sweep() == 0  # too recent: a worker may have it
+    assert_nothing_changed(donation, appeal)
+
+    StripeEvent.objects.filter(pk=row.pk).update(
+        received_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_events_sweep() == 1
+    donation.refresh_from_db()
+    appeal.refresh_from_db()
+    assert donation.status == "succeeded"
+    assert appeal.raised_pence == 2500
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_events_sweep() == 0  # applied: nothing left to do
+    assert appeal.raised_pence == 2500
+
+
+def test_sweep_gives_up_on_an_event_after_fifty_failed_attempts(
+    completed_event, appeal, django_capture_on_commit_callbacks
+):
+    donation, body = completed_event
+    row, _ = stripe_event_record(event=json.loads(body))
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    StripeEvent.objects.filter(pk=row.pk).update(received_at=long_ago, attempts=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_events_sweep() == 0
+    assert_nothing_changed(donation, appeal)
+
+    StripeEvent.objects.filter(pk=row.pk).update(attempts=49)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_events_sweep() == 1
+    donation.refresh_from_db()
+    assert donation.status == "succeeded"
+
+
+def test_a_failed_attempt_keeps_its_reason_for_staff_and_counts(completed_event):
+    _, body = completed_event
+    row, _ = stripe_event_record(event=json.loads(body))
+    stripe_event_failed(event_pk=row.pk, error="Timeout: " + "x" * 3000)
+    stripe_event_failed(event_pk=row.pk, error="ConnectionError('reset')")
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert row.error == "ConnectionError('reset')"
+    stripe_event_failed(event_pk=row.pk, error="Timeout: " + "x" * 3000)
+    row.refresh_from_db()
+    assert row.error.startswith("Timeout: ") and len(row.error) == 2000
+
+
+@pytest.mark.parametrize(
+    ("payment_intent", "stored"),
+    [
+        ("pi_123", "pi_123"),
+        ({"id": "pi_456", "object": "payment_intent"}, "pi_456"),  # expanded
+        ({"object": "payment_intent"}, ""),
+        (None, ""),
+        (12, ""),
+    ],
+)
+def test_stored_event_keeps_the_payment_intent_id_in_any_shape(payment_intent, stored):
+    event = json.loads(
+        event_body(obj={"id": "ch_1", "object": "charge", "payment_intent": None})
+    )
+    event["data"]["object"]["payment_intent"] = payment_intent
+    row, _ = stripe_event_record(event=event)
+    assert row.payment_intent_id == stored
+    assert StripeEvent.objects.get(pk=row.pk).payment_intent_id == stored

@@ -41,6 +41,9 @@ def test_pledge_to_paid_through_the_stripe_double(
     # Double opt-in: the link shows a button; only the POST confirms.
     (confirm_email,) = mailoutbox
     assert confirm_email.subject == "Please confirm your pledge of £25"
+    assert f"Thank you for pledging £25 to {appeal.name}." in confirm_email.body
+    # Staff see where a new supporter came from.
+    assert pledge.supporter.source == f"pledge form /pledge/{appeal.slug}/"
     confirm_path = link_in(confirm_email, "/pledge/confirm/")
     assert client.get(confirm_path).status_code == 200
     pledge.refresh_from_db()

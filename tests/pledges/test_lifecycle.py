@@ -28,12 +28,44 @@ def test_cancel_link_cancels_once_and_leaves_the_totals(client, appeal):
     pledge = pledge_make(appeal=appeal)
     response = client.post(manage_path(pledge), {"action": "cancel"})
     assert response.status_code == 200
-    assert "cancelled" in response.content.decode()
+    html = response.content.decode()
+    assert "Your pledge is cancelled." in html
+    # The summary shows the pledge as it now is.
+    assert "<dt>Amount</dt><dd>£25</dd>" in html
+    assert "<dt>Status</dt><dd>Cancelled</dd>" in html
+    assert "Change the date" not in html
     again = client.post(manage_path(pledge), {"action": "cancel"})
     assert again.status_code == 200
     appeal.refresh_from_db()
     assert (appeal.pledged_pence, appeal.pledges_outstanding) == (0, 0)
     assert Pledge.objects.get().status == "cancelled"
+
+
+def test_confirming_records_the_reminder_consent_with_its_wording(appeal):
+    from supporters.models import ConsentRecord
+
+    pledge = pledge_make(appeal=appeal, confirm=False)
+    assert not ConsentRecord.objects.exists()  # asked, not yet given
+    services.pledge_confirm(pledge_id=pledge.pk)
+    consent = ConsentRecord.objects.get()
+    assert consent.supporter == pledge.supporter
+    assert consent.wording == services.CONSENT_WORDING
+    assert consent.source == f"pledge {pledge.pk}"
+
+
+def test_a_paid_pledge_is_fulfilled_when_the_money_came(appeal):
+    from fundraising.models import Donation
+    from fundraising.services.totals import donation_facts_merge
+
+    pledge = pledge_make(appeal=appeal)
+    donation = Donation.objects.create(
+        appeal=appeal, amount_pence=2500, metadata={"pledge_id": str(pledge.pk)}
+    )
+    paid = at(2026, 11, 2, 10, 30)
+    donation_facts_merge(donation_id=donation.pk, paid_at=paid)
+    pledge.refresh_from_db()
+    assert (pledge.status, pledge.fulfilled_at) == ("fulfilled", paid)
+    assert not pledge.reminders.filter(status="pending").exists()
 
 
 def test_change_date_link_moves_the_due_date(client, appeal):

@@ -88,6 +88,17 @@ def test_a_pledge_confirmed_after_the_call_in_is_due_at_once(appeal):
     assert reminders.reminders_sweep() == 1
 
 
+def test_confirming_after_another_milestone_was_called_in_stays_waiting(appeal):
+    waiting = milestone_pledge(appeal, confirm=False)
+    services.pledges_call_in(
+        appeal=appeal, milestone_key=uuid.uuid4(), milestone_title="Other"
+    )
+    services.pledge_confirm(pledge_id=waiting.pk)
+    waiting.refresh_from_db()
+    assert (waiting.due_date, waiting.called_in_at) == (None, None)
+    assert reminders.reminders_sweep() == 0
+
+
 def test_milestones_already_called_in_are_not_offered(appeal):
     from fundraising.pledges.forms import PledgeForm
 
@@ -143,10 +154,9 @@ def test_the_first_call_in_tells_listeners_once(appeal):
 
     milestone_called_in.connect(listener)
     try:
-        for _ in range(2):
-            services.pledges_call_in(
-                appeal=appeal, milestone_key=KEY, milestone_title="M"
-            )
+        services.pledges_call_in(appeal=appeal, milestone_key=KEY, milestone_title="M")
+        assert heard == [KEY]  # at the first call-in, not a later one
+        services.pledges_call_in(appeal=appeal, milestone_key=KEY, milestone_title="M")
     finally:
         milestone_called_in.disconnect(listener)
     assert heard == [KEY]
