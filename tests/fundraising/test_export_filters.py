@@ -11,22 +11,13 @@ from django.utils import timezone
 from fundraising.models import Appeal
 from supporters.models import SupporterAccessLog
 
-from .test_admin import paid_gift, read_csv
+from .test_admin import paid_gift, read_csv, staff  # noqa: F401 - fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff")]
 ACCOUNTS = "/admin/fundraising/exports/accounts.csv"
 
 
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser(
-        "treasurer", "treasurer@example.org", "a-long-password-123"
-    )
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return user
-
-
-def test_accounts_csv_for_one_appeal_lists_only_its_gifts(client, staff, appeal, donor):
+def test_accounts_csv_for_one_appeal_lists_only_its_gifts(client, appeal, donor):
     other = Appeal.objects.create(
         name="Press fund", slug="press-fund", purpose="Posters.", target_pence=10_000
     )
@@ -41,7 +32,7 @@ def test_accounts_csv_for_one_appeal_lists_only_its_gifts(client, staff, appeal,
 
 
 def test_accounts_csv_with_an_unreadable_date_is_a_400_and_not_logged(
-    client, staff, appeal, donor
+    client, appeal, donor
 ):
     paid_gift(appeal, donor, 2500)
     response = client.get(ACCOUNTS, {"start": "31/31/2026", "end": ""})

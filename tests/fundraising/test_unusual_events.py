@@ -248,3 +248,31 @@ def test_checkout_service_refuses_bad_arguments_and_writes_nothing(
         donation_checkout_start(**arguments)
     assert not Donation.objects.exists()
     assert stripe_double.state.events == []
+
+
+def test_manage_link_of_a_gift_with_no_stripe_customer_is_refused_politely(
+    client, stripe_double, appeal, donor
+):
+    from fundraising.services.receipts import donation_manage_url
+
+    pending = start_gift(appeal, donor, 1000, frequency="monthly")
+    link = donation_manage_url(pending).removeprefix("http://testserver")
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "portal" not in response.get("Location", "")
+    assert "This link is not valid" in response.content.decode()
+
+
+def test_failed_monthly_payment_of_an_erased_donor_emails_nobody(
+    stripe_double, appeal, donor, mailoutbox
+):
+    first = start_gift(appeal, donor, 1000, frequency="monthly")
+    stripe_double.pay(first.checkout_session_id)
+    first.refresh_from_db()
+    Donation.objects.filter(pk=first.pk).update(supporter=None)  # erased since
+    mailoutbox.clear()
+    stripe_double.renew(first.subscription_id, paid=False)
+    event = StripeEvent.objects.get(type="invoice.payment_failed")
+    assert event.processed_at is not None
+    assert mailoutbox == []
+    assert raised(appeal) == 1000

@@ -374,3 +374,27 @@ def test_sweep_wakes_a_quiet_mailing_and_finishes_a_done_one(
     assert (quiet.status, quiet.sent_count) == ("sent", 2)
     assert recipients(anymail_outbox) == sorted(p.email for p in people)
     assert done.status == "sent" and done.finished_at is not None
+
+
+@pytest.mark.parametrize("sent, stalled", [(3, False), (1, True)])
+def test_a_quiet_sending_mailing_is_shown_stalled_only_with_rows_left(
+    staff, topic, mailing_factory, sent, stalled
+):
+    """Its last batch was two hours ago. With every row done it is finishing,
+    not stuck, so the status page offers no "start again"; with rows left
+    it says nothing has happened."""
+    mailing = mailing_factory(topics=[topic])
+    long_ago = timezone.now() - timedelta(hours=2)
+    Mailing.objects.filter(pk=mailing.pk).update(
+        status="sending",
+        started_at=long_ago,
+        snapshot_at=long_ago,
+        last_batch_at=long_ago,
+        recipients_total=3,
+        sent_count=sent,
+    )
+    page = staff.get(reverse("mailings:status", args=[mailing.pk])).content.decode()
+    assert ("data-mailing-stalled" in page) is stalled
+    assert ("Nothing has happened for" in page) is stalled
+    progress = staff.get(reverse("mailings:progress", args=[mailing.pk])).json()
+    assert (progress["stalled_minutes"] is not None) is stalled

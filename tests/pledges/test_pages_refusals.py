@@ -24,6 +24,13 @@ def path(purpose: str, pledge: Pledge) -> str:
     return links.pledge_url(purpose, pledge.pk).removeprefix("http://testserver")
 
 
+def reschedule(client, pledge: Pledge, due: datetime.date):
+    return client.post(
+        path(links.MANAGE, pledge),
+        {"action": "reschedule", "when": "date", "due_date": due.isoformat()},
+    )
+
+
 def totals(appeal) -> tuple[int, int, int]:
     appeal.refresh_from_db()
     return appeal.pledged_pence, appeal.pledges_outstanding, appeal.raised_pence
@@ -93,9 +100,7 @@ def test_manage_form_without_a_choice_or_with_a_bad_date_changes_nothing(
     assert "Please choose what you&#x27;d like to do." in nothing.content.decode()
 
     past = schedule.london_today() - datetime.timedelta(days=3)
-    bad = client.post(
-        manage, {"action": "reschedule", "when": "date", "due_date": past.isoformat()}
-    )
+    bad = reschedule(client, pledge, past)
     assert bad.status_code == 400
     assert 'class="errorlist' in bad.content.decode()
     pledge.refresh_from_db()
@@ -106,10 +111,7 @@ def test_rescheduling_a_cancelled_pledge_is_refused_with_409(client, appeal):
     pledge = pledge_make(appeal=appeal)
     services.pledge_cancel(pledge_id=pledge.pk)
     new_date = schedule.london_today() + datetime.timedelta(days=20)
-    response = client.post(
-        path(links.MANAGE, pledge),
-        {"action": "reschedule", "when": "date", "due_date": new_date.isoformat()},
-    )
+    response = reschedule(client, pledge, new_date)
     assert response.status_code == 409
     assert "This pledge was cancelled." in response.content.decode()
     pledge.refresh_from_db()
@@ -121,10 +123,7 @@ def test_an_unconfirmed_pledge_can_be_moved_but_gets_no_reminders_until_confirme
 ):
     pledge = pledge_make(appeal=appeal, confirm=False)
     new_date = schedule.london_today() + datetime.timedelta(days=20)
-    response = client.post(
-        path(links.MANAGE, pledge),
-        {"action": "reschedule", "when": "date", "due_date": new_date.isoformat()},
-    )
+    response = reschedule(client, pledge, new_date)
     assert response.status_code == 200
     assert "Done: your pledge is now due on" in response.content.decode()
     pledge.refresh_from_db()
