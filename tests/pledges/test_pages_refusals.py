@@ -148,6 +148,9 @@ def test_a_closed_appeal_shows_the_page_but_takes_no_pledge(client, appeal):
     closed = appeal_make(name="Closed fund", is_open=False)
     response = client.post(f"/pledge/{closed.slug}/", form_data())
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "This appeal has closed and is no longer taking pledges." in html
+    assert 'name="amount"' not in html
     assert not Pledge.objects.exists()
     with pytest.raises(ValidationError, match="This appeal has closed"):
         pledge_make(appeal=closed)
