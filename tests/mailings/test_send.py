@@ -248,6 +248,33 @@ def test_expired_leases_become_uncertain_and_live_ones_are_left(topic, mailing_f
     assert statuses[rows[3].pk] == "pending"
     mailing.refresh_from_db()
     assert mailing.uncertain_count == 2
+    reason = Delivery.objects.get(pk=rows[0].pk).error
+    assert reason == "The worker stopped during the provider call"  # staff see why
+
+
+def test_reclaiming_one_mailing_leaves_another_mailings_rows_alone(
+    topic, mailing_factory
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_people(2, topic=topic)
+    first, second = mailing_factory(topics=[topic]), mailing_factory(topics=[topic])
+    started(first)
+    started(second)
+    expired = timezone.now() - timedelta(seconds=1)
+    Delivery.objects.update(status="sending", lease_until=expired)
+
+    assert sending.deliveries_reclaim(mailing_id=first.pk) == 2
+    assert set(
+        Delivery.objects.filter(mailing=first).values_list("status", flat=True)
+    ) == {"uncertain"}
+    assert set(
+        Delivery.objects.filter(mailing=second).values_list("status", flat=True)
+    ) == {"sending"}
+    second.refresh_from_db()
+    assert second.uncertain_count == 0
 
 
 def test_pause_stops_workers_and_resume_finishes(
