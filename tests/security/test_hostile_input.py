@@ -175,7 +175,10 @@ def test_public_forms_never_fail_or_half_write(client, form_urls, stripe_double,
     attack(client, url, posted(names, values, genuine_form=genuine))
 
 
-@HYPOTHESIS
+# The same examples every run (the hostile list plus Hypothesis' derived
+# ones): under heavy load a random run once failed in a way its replay did
+# not reproduce, and a CI gate must judge the code, not the draw.
+@settings(HYPOTHESIS, derandomize=True)
 @given(token=hostile_text, method=st.sampled_from(["get", "post"]))
 def test_signed_link_pages_refuse_any_forged_token(client, token, method):
     token = token.replace("/", "-") or "x"
