@@ -406,3 +406,47 @@ def test_a_new_mailing_that_reuses_a_deleted_ones_id_sends_its_own_content(
     started(new)
     assert sending.mailing_deliver(mailing_id=new.pk) == "done"
     assert [m.subject for m in mailoutbox] == [f"Fresh news for {people[0].first_name}"]
+
+
+def test_leaving_the_mailings_list_after_the_snapshot_skips_only_that_mailing(
+    anymail_outbox, topic, mailing_factory
+):
+    """Consent is read again per list at send time: someone who left this
+    mailing's list (while still on another) is skipped, and a second
+    mailing going out at the same time keeps its own counters and rows."""
+    from supporters.models import Subscription, Topic
+
+    other_list = Topic.objects.create(name="Events", slug="events-list")
+    people = make_people(3, topic=topic)
+    Subscription.objects.create(
+        supporter=people[0], topic=other_list, status="confirmed"
+    )
+    news = mailing_factory(topics=[topic], subject="News for {{ first_name }}")
+    events = mailing_factory(topics=[other_list], subject="Events")
+    for mailing in (news, events):
+        started(mailing)
+    Subscription.objects.filter(supporter=people[0], topic=topic).update(
+        status="unsubscribed"
+    )
+
+    assert sending.mailing_deliver(mailing_id=news.pk) == "done"
+    news.refresh_from_db()
+    events.refresh_from_db()
+    sent_news = {address for m in anymail_outbox for address in m.to}
+    assert people[0].email not in sent_news and len(sent_news) == 2
+    assert (news.status, news.sent_count, news.skipped_count) == ("sent", 2, 1)
+    assert news.finished_at is not None
+    # The events mailing was not touched by the news one.
+    assert (events.status, events.sent_count, events.skipped_count) == (
+        "sending",
+        0,
+        0,
+    )
+    assert events.finished_at is None
+    assert set(
+        Delivery.objects.filter(mailing=events).values_list("status", flat=True)
+    ) == {"pending"}
+
+    assert sending.mailing_deliver(mailing_id=events.pk) == "done"
+    events.refresh_from_db()
+    assert (events.status, events.sent_count) == ("sent", 1)  # still on Events
