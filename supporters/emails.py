@@ -95,8 +95,10 @@ SUPPRESSION_STOPS: dict[str, frozenset] = {
     "preferences_link": UNDELIVERABLE,
     "data_copy": frozenset(),
     "erase_confirm": frozenset(),
-    # To staff.
+    # To staff: about their own work and their own account's security (the
+    # two-factor enrolment link they just asked for).
     "mailing_paused": frozenset(),
+    "two_factor_enrol": frozenset(),
 }
 
 
