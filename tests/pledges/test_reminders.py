@@ -252,8 +252,8 @@ def test_without_skip_locked_a_stale_batch_sends_nothing_already_sent(monkeypatc
     """The SQLite path (no SKIP LOCKED; select_for_update does nothing): a
     sweep whose SELECT read rows that another sweep sent meanwhile claims
     each row with a conditional UPDATE and sends none of them again. Forced
-    on PostgreSQL too, so both CI configurations run this path."""
-    monkeypatch.setattr(connection.features, "has_select_for_update_skip_locked", False)
+    on PostgreSQL too (after the other sweep ran), so both CI configurations
+    run this path."""
     with time_machine.travel(at(2026, 6, 1, 12), tick=False):
         pledges = [pledge_make(appeal=appeal_make(), due_date=D(2026, 6, 5))]
         pledges.append(pledge_make(appeal=pledges[0].appeal, due_date=D(2026, 6, 5)))
@@ -266,6 +266,9 @@ def test_without_skip_locked_a_stale_batch_sends_nothing_already_sent(monkeypatc
         )
         assert len(stale) == 2
         assert reminders.reminders_sweep() == 2  # the other sweep got there first
+        monkeypatch.setattr(
+            connection.features, "has_select_for_update_skip_locked", False
+        )
         assert reminders._send_batch(stale, now) == 0
     assert reminder_logs().count() == 2
     assert [reminder_logs(p).count() for p in pledges] == [1, 1]
