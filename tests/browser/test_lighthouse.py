@@ -55,6 +55,10 @@ def production_static_server(settings, tmp_path, live_server):
         for conn in connections.all()
         if conn.vendor == "sqlite" and conn.is_in_memory_db()
     }
+    # As Django's LiveServerTestCase does: the in-memory database's one
+    # connection is used from the server's request threads too.
+    for conn in shared.values():
+        conn.inc_thread_sharing()
     thread = LiveServerThread(
         "127.0.0.1", static_handler=lambda app: app, connections_override=shared
     )
@@ -67,6 +71,8 @@ def production_static_server(settings, tmp_path, live_server):
     settings.BASE_URL = url
     yield url
     thread.terminate()
+    for conn in shared.values():
+        conn.dec_thread_sharing()
 
 
 def lighthouse(url: str, report: str, *, attempts: int = 3) -> dict:
