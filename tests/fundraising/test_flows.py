@@ -225,9 +225,9 @@ def test_cancelled_subscription_ends_the_monthly_gift(stripe_double, appeal, don
     assert first.status == "succeeded"  # what was paid stays paid
 
 
-def test_ending_a_subscription_nobody_gave_through_changes_nothing(
-    stripe_double, appeal, donor
-):
+def _cancelled_monthly_gift_event(stripe_double, appeal, donor):
+    """A paid monthly gift cancelled at Stripe, and the (undelivered)
+    customer.subscription.deleted event, for a test to reshape and apply."""
     gift = start_gift(appeal, donor, 1000, frequency="monthly")
     stripe_double.pay(gift.checkout_session_id)
     gift.refresh_from_db()
@@ -238,6 +238,13 @@ def test_ending_a_subscription_nobody_gave_through_changes_nothing(
         for e in stripe_double.state.events
         if e["type"] == "customer.subscription.deleted"
     ]
+    return gift, event
+
+
+def test_ending_a_subscription_nobody_gave_through_changes_nothing(
+    stripe_double, appeal, donor
+):
+    gift, event = _cancelled_monthly_gift_event(stripe_double, appeal, donor)
     event["data"]["object"].update(id="sub_someone_else", metadata={})
     row = apply_late(event)
     assert row.processed_at is not None
@@ -249,16 +256,7 @@ def test_ending_a_subscription_nobody_gave_through_changes_nothing(
 def test_subscription_end_found_by_its_id_keeps_stripes_end_time(
     stripe_double, appeal, donor
 ):
-    gift = start_gift(appeal, donor, 1000, frequency="monthly")
-    stripe_double.pay(gift.checkout_session_id)
-    gift.refresh_from_db()
-    stripe_double.deliver_to = None
-    stripe_double.cancel(gift.subscription_id)
-    [event] = [
-        copy.deepcopy(e)
-        for e in stripe_double.state.events
-        if e["type"] == "customer.subscription.deleted"
-    ]
+    gift, event = _cancelled_monthly_gift_event(stripe_double, appeal, donor)
     ended = event["created"] - 3 * 86400  # ended days before the event was sent
     event["data"]["object"].update(metadata={}, ended_at=ended)
     row = apply_late(event)
